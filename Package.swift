@@ -1,0 +1,126 @@
+// swift-tools-version:6.0
+// Keel: crypto perpetual-futures trading services. Layout and layering: DESIGN.md.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+/// System-library target for a C library from Debian, found through pkg-config.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Shared/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+/// A service executable: wiring only, everything else lives in Shared/.
+func service(_ name: String) -> Target {
+    .executableTarget(
+        name: "keel-\(name)",
+        dependencies: ["Runtime"],
+        path: "Services/\(name)",
+        swiftSettings: swiftSettings
+    )
+}
+
+let package = Package(
+    name: "Keel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "keel", targets: ["keel"]),
+        .executable(name: "keel-marketdata", targets: ["keel-marketdata"]),
+        .executable(name: "keel-signals", targets: ["keel-signals"]),
+        .executable(name: "keel-risk", targets: ["keel-risk"]),
+        .executable(name: "keel-execution", targets: ["keel-execution"]),
+        .executable(name: "keel-notifier", targets: ["keel-notifier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        systemLibrary("CRdKafka", pkgConfig: "rdkafka", apt: "librdkafka-dev"),
+        systemLibrary("CHiredis", pkgConfig: "hiredis", apt: "libhiredis-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CLibPQ", pkgConfig: "libpq", apt: "libpq-dev"),
+
+        .target(
+            name: "Core",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/Core",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Config",
+            dependencies: ["Core", "Yams"],
+            path: "Shared/Config",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Schemas",
+            dependencies: ["Core", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/Schemas",
+            exclude: ["proto", "generate.sh"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Bus",
+            dependencies: ["Core", "Config", "CRdKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Bus",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Store",
+            dependencies: ["Core", "Config", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Store",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Locks",
+            dependencies: ["Core", "Config", "CHiredis", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Locks",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Core", "Config", "Bus", "Store", "Locks",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/Runtime",
+            swiftSettings: swiftSettings
+        ),
+
+        service("marketdata"),
+        service("signals"),
+        service("risk"),
+        service("execution"),
+        service("notifier"),
+
+        .executableTarget(
+            name: "keel",
+            dependencies: [
+                "Core", "Config", "Schemas", "Bus", "Store", "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/keel",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
+        .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// Runtime: service lifecycle, health and metrics HTTP, logging (being written).
