@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "Core", "Config", "Bus", "Store", "Locks",
+                "Core", "Config", "Schemas", "Bus", "Store", "Locks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,5 +1,6 @@
 import CRdKafka
 import Config
+import Core
 import Foundation
 import Logging
 import Synchronization
@@ -20,7 +21,7 @@ public final class KafkaConsumer: Sendable {
     private let handle: KafkaHandle
     private let queue: BlockingQueue
     private let deadLetters: KafkaProducer
-    private let retry: RetryPolicy
+    private let retry: Backoff
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -37,7 +38,7 @@ public final class KafkaConsumer: Sendable {
     /// - Parameter deadLetters: the producer used for `<topic>.dlq` records.
     public init(
         config: KafkaConfig, groupID: String, topics: [String], deadLetters: KafkaProducer,
-        retry: RetryPolicy = RetryPolicy(), logger: Logger
+        retry: Backoff = Backoff(), logger: Logger
     ) throws {
         let conf = try KafkaHandle.configuration(config, role: .consumer(groupID: groupID))
         handle = try KafkaHandle.create(type: RD_KAFKA_CONSUMER, conf: conf)
@@ -122,7 +123,7 @@ public final class KafkaConsumer: Sendable {
             ]))
         }
         if await rewind(to: message), !isStopping {
-            try? await Task.sleep(for: .milliseconds(retry.delayMs(afterAttempt: attempt)))
+            try? await Task.sleep(for: retry.delay(afterFailures: attempt))
         }
         return false
     }

@@ -1,0 +1,85 @@
+import Crypto
+
+/// Deterministic ids derived from their cause, so that reprocessing a message yields the same
+/// id and handlers can deduplicate on it (database unique keys, exchange client order ids).
+///
+/// Encoding (version 1, never change it; add a new version instead): SHA-256 over
+/// `"keel.stable-id.v1"`, then the namespace, then the number of parts, then each part; every
+/// string is written as its UTF-8 byte count (8 bytes, big-endian) followed by its bytes, and
+/// the count as 8 bytes big-endian. Length prefixes make the encoding unambiguous:
+/// `["ab", "c"]` and `["a", "bc"]` differ. Strings are hashed as given (no Unicode normalisation).
+public enum StableID {
+    /// Default id length in hex characters (128 bits).
+    public static let defaultLength = 32
+    /// Bybit's `orderLinkId` limit.
+    public static let clientOrderIDMaxLength = 36
+    /// Default prefix of client order ids, marking orders placed by Keel.
+    public static let defaultClientOrderIDPrefix = "keel"
+
+    /// The id for `parts` in `namespace`: lowercase hex of SHA-256, the first `length` characters
+    /// (1...64; default 32 = 128 bits).
+    public static func derive(namespace: String, parts: [String], length: Int = defaultLength) -> String {
+        precondition((1...64).contains(length), "StableID length must be 1...64, got \(length)")
+        return String(hexDigest(namespace: namespace, parts: parts).prefix(length))
+    }
+
+    /// An exchange client order id (Bybit `orderLinkId`): `"<prefix>-<hex>"`, exactly 36
+    /// characters of [A-Za-z0-9_-]. The hex is `derive(namespace: "client-order-id", parts:)`
+    /// truncated to fit (31 characters = 124 bits with the default prefix "keel").
+    /// The prefix must be 1...12 characters of A–Z, a–z, 0–9 or "_"; throws `StableIDError`.
+    public static func clientOrderID(parts: [String], prefix: String = defaultClientOrderIDPrefix) throws -> String {
+        let count = prefix.unicodeScalars.count
+        guard (1...12).contains(count), prefix.unicodeScalars.allSatisfy(isPrefixScalar) else {
+            throw StableIDError.invalidPrefix(prefix)
+        }
+        let hexLength = clientOrderIDMaxLength - count - 1
+        return prefix + "-" + derive(namespace: "client-order-id", parts: parts, length: hexLength)
+    }
+
+    /// Whether `id` satisfies Bybit's `orderLinkId` rules: 1...36 characters of [A-Za-z0-9_-].
+    public static func isValidClientOrderID(_ id: String) -> Bool {
+        let scalars = id.unicodeScalars
+        return (1...clientOrderIDMaxLength).contains(scalars.count)
+            && scalars.allSatisfy { isPrefixScalar($0) || $0 == "-" }
+    }
+
+    private static func isPrefixScalar(_ scalar: Unicode.Scalar) -> Bool {
+        ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
+    }
+
+    private static func hexDigest(namespace: String, parts: [String]) -> String {
+        var hasher = SHA256()
+        func write(_ number: UInt64) {
+            withUnsafeBytes(of: number.bigEndian) { hasher.update(bufferPointer: $0) }
+        }
+        func write(_ text: String) {
+            let bytes = Array(text.utf8)
+            write(UInt64(bytes.count))
+            hasher.update(data: bytes)
+        }
+        write("keel.stable-id.v1")
+        write(namespace)
+        write(UInt64(parts.count))
+        for part in parts { write(part) }
+        let digest = hasher.finalize()
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in digest {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+}
+
+public enum StableIDError: Error, Sendable, Hashable, CustomStringConvertible {
+    case invalidPrefix(String)
+
+    public var description: String {
+        switch self {
+        case .invalidPrefix(let prefix):
+            return "invalid client order id prefix \(String(reflecting: prefix)): use 1...12 characters of A-Z, a-z, 0-9 or _"
+        }
+    }
+}

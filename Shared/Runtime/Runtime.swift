@@ -1,1 +1,0 @@
-// Runtime: service lifecycle, health and metrics HTTP, logging (being written).
