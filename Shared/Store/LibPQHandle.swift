@@ -96,6 +96,9 @@ final class LibPQHandle: @unchecked Sendable {
     func looksAliveWhenIdle() -> Bool {
         guard let pointer else { return false }
         if PQconsumeInput(pointer) == 0 { return false }
+        // PQconsumeInput only buffers; PQisBusy parses, which hands an unsolicited error
+        // (the FATAL the server sends before ending the session) to the notice receiver.
+        _ = PQisBusy(pointer)
         return !fatalNoticeFlag.pointee && PQstatus(pointer) == CONNECTION_OK
     }
 
