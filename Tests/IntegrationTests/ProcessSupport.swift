@@ -1,0 +1,82 @@
+import Foundation
+
+/// Runs Keel's own executables (services, the `keel` CLI) as child processes.
+enum KeelProcess {
+    /// The folder holding the built executables: $KEEL_TEST_BIN, else the test bundle's folder.
+    static var binDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["KEEL_TEST_BIN"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    struct Output {
+        var status: Int32
+        var standardError: String
+    }
+
+    /// Starts `name` with `arguments`; the environment is this process's plus `environment`.
+    static func launch(
+        _ name: String, _ arguments: [String] = [], environment: [String: String] = [:],
+        standardError: FileHandle? = nil
+    ) throws -> Process {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(name)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = standardError ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `name` to completion and returns its exit status and standard error.
+    static func run(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> Output {
+        let pipe = Pipe()
+        let process = try launch(name, arguments, environment: environment, standardError: pipe.fileHandleForWriting)
+        try pipe.fileHandleForWriting.close()
+        let errors = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, standardError: String(decoding: errors, as: UTF8.self))
+    }
+
+    /// The environment that points a Keel process at the test infrastructure.
+    static func infrastructureEnvironment() throws -> [String: String] {
+        [
+            "KEEL_KAFKA_BOOTSTRAP_SERVERS": try TestEnvironment.value("KEEL_TEST_KAFKA_BOOTSTRAP"),
+            "KEEL_KAFKA_SESSION_TIMEOUT_MS": "2000",
+            "KEEL_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+            "KEEL_KAFKA_FETCH_WAIT_MAX_MS": "5",
+            "KEEL_KAFKA_AUTO_COMMIT_INTERVAL_MS": "200",
+            "KEEL_POSTGRES_PORT": try TestEnvironment.value("KEEL_TEST_POSTGRES_PORT"),
+            "KEEL_REDIS_PORT": try TestEnvironment.value("KEEL_TEST_REDIS_PORT"),
+        ]
+    }
+
+    /// A TCP port nothing listens on right now.
+    static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw CocoaError(.fileNoSuchFile) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// GET http://127.0.0.1:port/path: the status code, or nil when nothing answers.
+    static func httpStatus(port: Int, path: String) async -> Int? {
+        guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 5
+        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
+        return (response as? HTTPURLResponse)?.statusCode
+    }
+}
