@@ -1,4 +1,5 @@
 import Config
+import Core
 import Logging
 import ServiceLifecycle
 import Store
@@ -6,7 +7,7 @@ import Synchronization
 
 /// Applies the database migrations at start-up, retrying with backoff while PostgreSQL is
 /// unreachable, and reports readiness only once they are applied.
-final class MigrationService: Service {
+final class MigrationService: Service, Sendable {
     private let pool: PostgresPool
     private let startup: StartupConfig
     private let logger: Logger
@@ -19,7 +20,7 @@ final class MigrationService: Service {
     }
 
     var readinessCheck: DependencyCheck {
-        DependencyCheck(name: "migrations") { [done] in
+        DependencyCheck(name: "migrations") { [self] in
             guard done.withLock({ $0 }) else { throw NotYet() }
         }
     }

@@ -27,7 +27,7 @@ public final class ServiceDependencies: Sendable {
         [
             DependencyCheck(name: "kafka") { [producer] in try await producer.checkBroker() },
             DependencyCheck(name: "postgres") { [postgres] in try await postgres.ping() },
-            DependencyCheck(name: "redis") { [redis] in try await redis.ping() },
+            DependencyCheck(name: "redis") { [redis] in _ = try await redis.send("PING") },
         ]
     }
 

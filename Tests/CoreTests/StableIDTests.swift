@@ -5,7 +5,7 @@ import Core
 struct StableIDTests {
     let parts = ["macd_rsi", "BTCUSDT", "5m", "1700000000000"]
 
-    @Test func matchesTheDocumentedEncoding() {
+    @Test func matchesTheDocumentedEncoding() throws {
         // Golden values computed independently (Python hashlib) from the documented encoding;
         // if this fails, ids changed across versions and deduplication would break.
         #expect(StableID.derive(namespace: "intent", parts: parts) == "df9f2dae3805b9bf96f4cbf059d666d8")

@@ -4,7 +4,7 @@ import Core
 
 @Suite("Timeframe and Timestamp")
 struct TimeTests {
-    @Test func labelsSecondsAndBybitIntervals() {
+    @Test func labelsSecondsAndBybitIntervals() throws {
         let expected: [(Timeframe, String, Int64, String)] = [
             (.m1, "1m", 60, "1"), (.m3, "3m", 180, "3"), (.m5, "5m", 300, "5"), (.m15, "15m", 900, "15"),
             (.m30, "30m", 1800, "30"), (.h1, "1h", 3600, "60"), (.h2, "2h", 7200, "120"),

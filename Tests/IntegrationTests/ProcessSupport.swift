@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Runs Keel's own executables (services, the `keel` CLI) as child processes.
 enum KeelProcess {

@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 
 /// Stops a consumer gracefully on SIGINT or SIGTERM, so what was handled gets committed.
-final class SignalStop: Sendable {
+final class SignalStop {
     private let sources: [any DispatchSourceSignal]
 
     init(consumer: KafkaConsumer) {
