@@ -2,7 +2,7 @@
 # Regenerates Shared/Schemas/Generated/*.pb.swift from Shared/Schemas/proto/keel/v1/*.proto.
 #
 # The generated Swift is committed: run this after editing a .proto and commit both.
-# It takes ~10 minutes on a 2-core machine, almost all of it building protoc-gen-swift
+# It takes ~10 minutes on a busy 2-core machine (about 2 when idle), almost all of it building protoc-gen-swift
 # (release) from the swift-protobuf version this package resolves, so the generated code
 # always matches the SwiftProtobuf runtime it compiles against. To skip that build, point
 # PROTOC_GEN_SWIFT at an existing protoc-gen-swift of the same version:

@@ -11,7 +11,7 @@ struct DomainValueTests {
         let reversed = try Quantity(parsing: "0.001") * Price(parsing: "60000.5")
         #expect(reversed == notional)
         let wide = try Price(parsing: "60000.12345678") * Quantity(parsing: "1.00000000")
-        #expect(wide.description == "60000.12345678")
+        #expect(wide == Money(try fp("60000.12345678")))
     }
 
     @Test func notionalOverflowThrows() throws {

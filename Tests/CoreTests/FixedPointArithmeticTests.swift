@@ -50,9 +50,11 @@ struct FixedPointArithmeticTests {
     }
 
     @Test func exactMultiplicationDropsTrailingZerosOnlyWhenNeeded() throws {
-        // 6000012345678e-8 * 100000000e-8 would need units 6.0e20 at scale 16; exact at scale 8.
+        // 6000012345678e-8 * 100000000e-8 would need units 6.0e20 at scale 16; two trailing
+        // zeros are dropped (scale 14), no more.
         let product = try fp("60000.12345678") * fp("1.00000000")
-        #expect(product.description == "60000.12345678")
+        #expect(product.description == "60000.12345678000000")
+        #expect(product.scale == 14)
         // Scale 20 is reduced to 18 exactly.
         let small = try fp("0.0000000001") * fp("1.0000000000")
         #expect(small.scale == 18)
@@ -105,7 +107,12 @@ struct FixedPointArithmeticTests {
         ("10", "0.25", 0, .nearest, "40"),
         ("0.001", "1000", 6, .nearest, "0.000001"),
         ("100.00", "3.000", 1, .up, "33.4"),
-        ("9223372036854775807", "9.223372036854775807", 18, .nearest, "1.000000000000000000"),
+        // A naive numerator (units * 10^36) would overflow even 128 bits.
+        ("9.223372036854775807", "9.223372036854775807", 18, .nearest, "1.000000000000000000"),
+        ("9.223372036854775807", "9223372036854775807", 18, .nearest, "0.000000000000000001"),
+        ("9.223372036854775807", "9223372036854775807", 18, .down, "0.000000000000000001"),
+        ("-9.223372036854775808", "9.223372036854775807", 18, .down, "-1.000000000000000001"),
+        ("-9.223372036854775808", "9.223372036854775807", 18, .towardZero, "-1.000000000000000000"),
         ("-9223372036854775808", "1", 0, .nearest, "-9223372036854775808"),
     ])
     func division(lhs: String, rhs: String, scale: UInt8, mode: RoundingMode, expected: String) throws {
@@ -119,6 +126,9 @@ struct FixedPointArithmeticTests {
         #expect(throws: FixedPointError.overflow) { try fp("1").divided(by: fp("3"), scale: 18, rounding: .nearest).multiplied(by: max) }
         #expect(throws: FixedPointError.scaleTooLarge(19)) { try fp("1").divided(by: fp("3"), scale: 19, rounding: .nearest) }
         #expect(throws: FixedPointError.overflow) { try fp("10").divided(by: fp("1"), scale: 18, rounding: .nearest) }
+        #expect(throws: FixedPointError.overflow) {
+            try max.divided(by: fp("9.223372036854775807"), scale: 18, rounding: .nearest)
+        }
     }
 
     @Test func errorsDescribeThemselves() {

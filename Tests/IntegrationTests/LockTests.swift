@@ -153,7 +153,7 @@ import Testing
         let locks = try await makeLocks()
         let other = try await makeLocks()
 
-        let fence = try await locks.withLock(symbol: symbol, ttl: .seconds(10)) { lease in
+        let fence = try await locks.withLock(symbol: symbol, ttl: .seconds(10)) { (lease: LockLease) async throws -> Int64 in
             #expect(try await other.acquire(symbol: symbol, ttl: .seconds(1)) == nil)
             return lease.fencingToken
         }
@@ -520,14 +520,15 @@ private final class ReservedPort {
     private let socket: Int32
 
     init() throws {
-        socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.socket = socket
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { [socket] in
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
             }
         }

@@ -153,7 +153,7 @@ enum Fixtures {
         m.qty = dec(200, 3)
         m.limitPrice = dec(6_543_000, 2)
         m.referencePrice = dec(6_543_210, 2)
-        m.leverage = dec(5, 0)
+        m.leverage = dec(50, 1)
         m.stopLoss = dec(6_400_000, 2)
         m.takeProfits = takeProfits
         m.trailing = trailingByFraction
@@ -237,7 +237,7 @@ enum Fixtures {
         m.markPrice = dec(6_500_000, 2)
         m.unrealisedPnl = dec(8_590, 2)
         m.realisedPnl = dec(-1_200, 2)
-        m.leverage = dec(5, 0)
+        m.leverage = dec(50, 1)
         m.liquidationPrice = dec(7_800_000, 2)
         m.fundingPaid = dec(-345, 3)
         m.feesPaid = dec(7_852, 4)

@@ -142,19 +142,20 @@ struct ProtoSchema {
     }
 
     /// Records an issue for every declared field that `message` leaves at its default value,
-    /// recursively, and for every JSON field the `.proto` does not declare.
+    /// recursively, and for every JSON field the `.proto` does not declare. `unset` lists fields
+    /// allowed to be absent, as paths without indices, e.g. `keel.v1.Intent.take_profits.qty`.
     func expectComplete<M: SwiftProtobuf.Message>(
-        _ message: M, sourceLocation: SourceLocation = #_sourceLocation
+        _ message: M, unset: Set<String> = [], sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         var options = JSONEncodingOptions()
         options.preserveProtoFieldNames = true
         let data = try message.jsonUTF8Data(options: options)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let problems = check(object, as: M.protoMessageName, path: M.protoMessageName)
+        let problems = check(object, as: M.protoMessageName, path: M.protoMessageName, unset: unset)
         #expect(problems.isEmpty, "\(problems.joined(separator: "; "))", sourceLocation: sourceLocation)
     }
 
-    private func check(_ object: [String: Any], as name: String, path: String) -> [String] {
+    private func check(_ object: [String: Any], as name: String, path: String, unset: Set<String>) -> [String] {
         guard let fields = messages[name] else { return ["\(path): message \(name) not found in the .proto files"] }
         var problems: [String] = []
         let declared = Set(fields.map(\.name))
@@ -165,21 +166,31 @@ struct ProtoSchema {
         for field in fields {
             if let oneof = field.oneof { oneofsSet[oneof, default: 0] += object[field.name] == nil ? 0 : 1 }
             guard let value = object[field.name] else {
-                if field.oneof == nil { problems.append("\(path).\(field.name) is not set") }
+                let allowed = unset.contains(Self.withoutIndices("\(path).\(field.name)"))
+                if field.oneof == nil && !allowed { problems.append("\(path).\(field.name) is not set") }
                 continue
             }
             guard !field.isMap, let nested = resolve(field.type, from: name) else { continue }
             if field.isRepeated {
                 for (i, element) in (value as? [Any] ?? []).enumerated() {
-                    problems += check(element as? [String: Any] ?? [:], as: nested, path: "\(path).\(field.name)[\(i)]")
+                    problems += check(element as? [String: Any] ?? [:], as: nested, path: "\(path).\(field.name)[\(i)]", unset: unset)
                 }
             } else {
-                problems += check(value as? [String: Any] ?? [:], as: nested, path: "\(path).\(field.name)")
+                problems += check(value as? [String: Any] ?? [:], as: nested, path: "\(path).\(field.name)", unset: unset)
             }
         }
         for (oneof, count) in oneofsSet where count != 1 {
             problems.append("\(path): oneof \(oneof) has \(count) members set, expected 1")
         }
         return problems
+    }
+
+    private static func withoutIndices(_ path: String) -> String {
+        var out = ""
+        var inIndex = false
+        for ch in path {
+            if ch == "[" { inIndex = true } else if ch == "]" { inIndex = false } else if !inIndex { out.append(ch) }
+        }
+        return out
     }
 }
