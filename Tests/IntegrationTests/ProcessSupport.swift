@@ -34,13 +34,21 @@ enum KeelProcess {
     }
 
     /// Runs `name` to completion and returns its exit status and standard error.
-    static func run(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> Output {
+    static func run(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) async throws -> Output {
         let pipe = Pipe()
         let process = try launch(name, arguments, environment: environment, standardError: pipe.fileHandleForWriting)
         try pipe.fileHandleForWriting.close()
         let errors = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, standardError: String(decoding: errors, as: UTF8.self))
+        let status = await exitStatus(of: process)
+        return Output(status: status, standardError: String(decoding: errors, as: UTF8.self))
+    }
+
+    /// Waits for a child to exit without blocking a thread of the cooperative pool.
+    static func exitStatus(of process: Process) async -> Int32 {
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
     }
 
     /// The environment that points a Keel process at the test infrastructure.
