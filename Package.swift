@@ -74,7 +74,11 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["Core", "Config", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Core", "Config", "CLibPQ",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Shared/Store",
             swiftSettings: swiftSettings
         ),

@@ -22,9 +22,10 @@ public struct Backoff: Sendable, Equatable {
         return min(delay, maximum)
     }
 
-    /// The wait after `failures` consecutive failures: uniform in [ceiling/2, ceiling].
-    public func delay(afterFailures failures: Int) -> Duration {
+    /// The wait after `failures` consecutive failures: in [ceiling/2, ceiling], at the point
+    /// `random` (0...1) picks, uniformly random unless a test fixes it.
+    public func delay(afterFailures failures: Int, random: Double = .random(in: 0...1)) -> Duration {
         let ceiling = ceiling(afterFailures: failures)
-        return ceiling / 2 + (ceiling / 2) * Double.random(in: 0...1)
+        return ceiling / 2 + (ceiling / 2) * min(max(random, 0), 1)
     }
 }

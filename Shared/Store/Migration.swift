@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// One versioned schema change. Once applied anywhere, a migration is never edited: add a new
 /// one instead (the migrator refuses a recorded migration whose SQL has changed).
 ///
@@ -16,7 +19,7 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// Lowercase hex SHA-256 of the SQL text's UTF-8 bytes, as recorded in `schema_migrations`.
-    public var checksum: String { SHA256.hex(sql) }
+    public var checksum: String { SHA256.hash(data: Array(sql.utf8)).map { String(format: "%02x", $0) }.joined() }
 
     /// Versions positive and strictly increasing; names and SQL non-empty.
     public static func validate(_ migrations: [Migration]) throws {

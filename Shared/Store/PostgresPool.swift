@@ -1,4 +1,5 @@
 import Config
+import Core
 import Logging
 
 /// A fixed-size pool of PostgreSQL connections, opened lazily.
@@ -9,12 +10,12 @@ import Logging
 ///   is checked (without a round trip) before it is handed out; a replacement is opened on
 ///   demand. A statement that fails because its connection broke is *not* retried: the error
 ///   (kind `.connectionLost`) reaches the caller, since the statement may have taken effect.
-/// * Connection attempts after failures back off exponentially (`ReconnectBackoff`), shared by
+/// * Connection attempts after failures back off exponentially (`Backoff`), shared by
 ///   everyone using the pool; each caller makes at most one attempt and gets its error.
 public actor PostgresPool {
     public nonisolated let config: PostgresConfig
     private nonisolated let applicationName: String
-    private nonisolated let backoff: ReconnectBackoff
+    private nonisolated let backoff: Backoff
     private nonisolated let logger: Logger
 
     private enum Grant: Sendable {
@@ -36,7 +37,7 @@ public actor PostgresPool {
     public init(
         config: PostgresConfig,
         applicationName: String = "keel",
-        backoff: ReconnectBackoff = ReconnectBackoff(),
+        backoff: Backoff = Backoff(),
         logger: Logger = Logger(label: "keel.store")
     ) {
         self.config = config

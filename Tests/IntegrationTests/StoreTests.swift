@@ -408,20 +408,6 @@ struct StoreTests {
             #expect(!"\(error)".contains("correct-horse"))
         }
     }
-
-    @Test func backoffDoublesWithJitterUpToTheCap() {
-        let backoff = ReconnectBackoff(initial: .milliseconds(100), maximum: .seconds(3), multiplier: 2, jitter: 0.5)
-        #expect(backoff.delay(afterFailures: 1, random: 0) == .milliseconds(100))
-        #expect(backoff.delay(afterFailures: 1, random: 1) == .milliseconds(50))
-        #expect(backoff.delay(afterFailures: 2, random: 0) == .milliseconds(200))
-        #expect(backoff.delay(afterFailures: 4, random: 0) == .milliseconds(800))
-        #expect(backoff.delay(afterFailures: 6, random: 0) == .seconds(3))
-        #expect(backoff.delay(afterFailures: 1000, random: 0) == .seconds(3))
-        for failures in 1...10 {
-            let delay = backoff.delay(afterFailures: failures)
-            #expect(delay >= .milliseconds(50) && delay <= .seconds(3))
-        }
-    }
 }
 
 // MARK: - Helpers
