@@ -72,7 +72,13 @@ public struct BusBenchmark: Sendable {
             }
         }
         // Warm up until the consumer has joined its group and sees our messages.
+        let warmupDeadline = ContinuousClock.now + .seconds(60)
         while recorder.warmupsSeen == 0 {
+            guard ContinuousClock.now < warmupDeadline else {
+                consumer.stop()
+                _ = await consuming.result
+                throw BusError.metadata("the benchmark consumer received nothing within 60 s")
+            }
             try await producer.send(OutgoingMessage(topic: topic, key: "bench", value: Self.stamp(warmup: true)))
             try await Task.sleep(for: .milliseconds(200))
         }

@@ -25,6 +25,8 @@ public final class SymbolLocks: Sendable {
     public func fenceKey(for symbol: String) -> String { "\(keyPrefix):fence:{\(symbol)}" }
 
     /// Takes the lock once, without waiting. Returns nil when someone else holds it.
+    /// If this throws `connectionLost` or `timeout`, the lock may have been taken for a lease
+    /// nobody knows: it stays held until `ttl` runs out, so keep TTLs short and extend.
     public func acquire(symbol: String, ttl: Duration) async throws -> LockLease? {
         try Self.validate(symbol: symbol)
         let ttlMs = try Self.milliseconds(ttl)
@@ -48,7 +50,8 @@ public final class SymbolLocks: Sendable {
 
     /// Takes the lock, retrying with a short jittered backoff (2 ms doubling to 50 ms) until
     /// `waitUpTo` has passed. Returns nil if it is still held by someone else by then.
-    /// Redis errors are thrown at once, not retried.
+    /// Redis errors are thrown at once, not retried; cancelling the task throws
+    /// `CancellationError` during a backoff sleep.
     public func acquire(symbol: String, ttl: Duration, waitUpTo: Duration) async throws -> LockLease? {
         let deadline = ContinuousClock.now + waitUpTo
         var delay = Duration.milliseconds(2)

@@ -398,7 +398,7 @@ import Testing
 
     @Test func survivesARedisRestartWithoutPersistence() async throws {
         let server = try PrivateRedisServer()
-        defer { server.stop() }
+        defer { server.kill() }
         try await server.start()
 
         let options = RedisConnection.Options(reconnectBackoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
@@ -407,7 +407,7 @@ import Testing
         let symbol = TestEnvironment.uniqueName("RESTART")
         let before = try #require(try await locks.acquire(symbol: symbol, ttl: .seconds(30)))
 
-        server.stop()
+        try await server.stop()
         await #expect(throws: RedisError.self) { _ = try await connection.send("PING") }
         await #expect {
             _ = try await connection.send("PING")
@@ -585,10 +585,21 @@ private final class PrivateRedisServer: @unchecked Sendable {
         throw RedisError.connectFailed(endpoint: "127.0.0.1:\(port)", reason: "private redis-server did not start")
     }
 
-    func stop() {
-        guard let process else { return }
+    /// Kills the server the way a crash would (SIGKILL: processes started from a Swift test
+    /// inherit a signal mask that blocks SIGTERM) and waits until it is gone.
+    func stop() async throws {
+        guard let process = kill() else { return }
+        for _ in 0..<200 where process.isRunning {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Kills the server without waiting, for `defer`.
+    @discardableResult
+    func kill() -> Process? {
+        guard let process else { return nil }
         self.process = nil
-        process.terminate()
-        process.waitUntilExit()
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        return process
     }
 }

@@ -15,12 +15,19 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Messages per throughput run.") var messages: Int = 50_000
         @Option(help: "Latency samples.") var samples: Int = 2000
         @Option(help: "Gap between latency samples, in milliseconds.") var intervalMs: Int = 2
+        @Option(help: "Consumer fetch.wait.max.ms for the latency run (the local broker holds every fetch this long).")
+        var fetchWaitMs: Int = 5
+
+        func validate() throws {
+            guard messages > 0, samples > 0, intervalMs >= 0 else { throw ValidationError("counts must be positive") }
+            guard fetchWaitMs >= 1 else { throw ValidationError("--fetch-wait-ms must be at least 1") }
+        }
 
         func run() async throws {
             var config = try options.load().kafka
             // Low-latency settings: send at once, and let the broker answer fetches quickly.
             config.lingerMs = 0
-            config.fetchWaitMaxMs = min(config.fetchWaitMaxMs, 5)
+            config.fetchWaitMaxMs = fetchWaitMs
             config.sessionTimeoutMs = 2000
             config.heartbeatIntervalMs = 500
             let topic = "keel.bench.\(UInt32.random(in: 0...UInt32.max))"
