@@ -25,9 +25,9 @@ public final class RedisConnection: @unchecked Sendable {
         /// How long a command may wait for its reply before the connection is dropped.
         public var commandTimeout: Duration
         /// Wait between failed connection attempts.
-        public var reconnectBackoff: ReconnectBackoff
+        public var reconnectBackoff: Backoff
 
-        public init(commandTimeout: Duration = .seconds(2), reconnectBackoff: ReconnectBackoff = ReconnectBackoff()) {
+        public init(commandTimeout: Duration = .seconds(2), reconnectBackoff: Backoff = Backoff()) {
             self.commandTimeout = commandTimeout
             self.reconnectBackoff = reconnectBackoff
         }

@@ -376,10 +376,10 @@ import Testing
 
     @Test func failedReconnectsBackOffExponentially() async throws {
         let port = try ReservedPort()
-        let backoff = ReconnectBackoff(initial: .milliseconds(200), maximum: .milliseconds(400))
-        #expect(backoff.delay(afterFailures: 1) == .milliseconds(200))
-        #expect(backoff.delay(afterFailures: 2) == .milliseconds(400))
-        #expect(backoff.delay(afterFailures: 9) == .milliseconds(400))
+        let backoff = Backoff(initial: .milliseconds(200), maximum: .milliseconds(400))
+        #expect(backoff.ceiling(afterFailures: 1) == .milliseconds(200))
+        #expect(backoff.ceiling(afterFailures: 2) == .milliseconds(400))
+        #expect(backoff.ceiling(afterFailures: 9) == .milliseconds(400))
 
         let connection = RedisConnection(
             config: RedisConfig(host: "127.0.0.1", port: port.port),
@@ -393,7 +393,8 @@ import Testing
         try await Task.sleep(for: firstWait + .milliseconds(20))
         try await expectConnectFailed(connection)
         let secondWait = try await expectBackingOff(connection)
-        #expect(secondWait > .milliseconds(200) && secondWait <= .milliseconds(400), "second wait \(secondWait)")
+        // Jittered within the upper half of each ceiling: first in [100, 200] ms, second in [200, 400] ms.
+        #expect(secondWait > .milliseconds(150) && secondWait <= .milliseconds(400), "second wait \(secondWait)")
     }
 
     @Test func survivesARedisRestartWithoutPersistence() async throws {
@@ -401,7 +402,7 @@ import Testing
         defer { server.kill() }
         try await server.start()
 
-        let options = RedisConnection.Options(reconnectBackoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
+        let options = RedisConnection.Options(reconnectBackoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
         let connection = try await RedisConnection.connect(config: server.config, options: options, logger: logger)
         let locks = SymbolLocks(connection: connection, logger: logger)
         let symbol = TestEnvironment.uniqueName("RESTART")
