@@ -40,8 +40,7 @@ public final class KafkaConsumer: Sendable {
         config: KafkaConfig, groupID: String, topics: [String], deadLetters: KafkaProducer,
         retry: Backoff = Backoff(), logger: Logger
     ) throws {
-        let conf = try KafkaHandle.configuration(config, role: .consumer(groupID: groupID))
-        handle = try KafkaHandle.create(type: RD_KAFKA_CONSUMER, conf: conf)
+        handle = try KafkaHandle.create(config, role: .consumer(groupID: groupID), logger: logger)
         rd_kafka_poll_set_consumer(handle.pointer)
         self.groupID = groupID
         self.deadLetters = deadLetters
@@ -56,7 +55,7 @@ public final class KafkaConsumer: Sendable {
         }
         let code = rd_kafka_subscribe(handle.pointer, list)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            rd_kafka_destroy(handle.pointer)
+            handle.destroy()
             throw BusError.subscribe(BusError.reason(code))
         }
     }
@@ -205,7 +204,7 @@ public final class KafkaConsumer: Sendable {
             logger.warning("final commit failed", metadata: ["reason": "\(BusError.reason(code))"])
         }
         rd_kafka_consumer_close(handle.pointer)
-        rd_kafka_destroy(handle.pointer)
+        handle.destroy()
     }
 
     private func origin(of message: ConsumedMessage, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {

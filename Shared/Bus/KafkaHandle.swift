@@ -1,10 +1,13 @@
 import CRdKafka
 import Config
+import Logging
 
 /// A librdkafka client handle. librdkafka documents its handles as thread-safe, so sharing
 /// the pointer across threads and tasks is safe; `destroy` is called once, by the owner.
 struct KafkaHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Receives librdkafka's own log lines; retained for the handle's lifetime.
+    private let logSink: Unmanaged<KafkaLogSink>
 
     enum Role {
         case producer
@@ -13,7 +16,7 @@ struct KafkaHandle: @unchecked Sendable {
 
     /// Builds the librdkafka configuration for a role from Keel's config. Each property that
     /// librdkafka refuses is reported by name.
-    static func configuration(_ config: KafkaConfig, role: Role) throws -> OpaquePointer {
+    private static func configuration(_ config: KafkaConfig, role: Role) throws -> OpaquePointer {
         var properties: [(String, String)] = [
             ("bootstrap.servers", config.bootstrapServers),
             ("client.id", config.clientID),
@@ -53,14 +56,34 @@ struct KafkaHandle: @unchecked Sendable {
         return conf
     }
 
-    /// Creates the client; librdkafka takes ownership of `conf` on success.
-    static func create(type: rd_kafka_type_t, conf: OpaquePointer) throws -> KafkaHandle {
+    /// Creates a client for `role`. `customize` may set callbacks on the configuration first.
+    /// librdkafka's own log lines go to `logger` instead of standard error.
+    static func create(
+        _ config: KafkaConfig, role: Role, logger: Logger, customize: (OpaquePointer) -> Void = { _ in }
+    ) throws -> KafkaHandle {
+        let conf = try configuration(config, role: role)
+        customize(conf)
+        let sink = Unmanaged.passRetained(KafkaLogSink(logger: logger))
+        rd_kafka_conf_set_opaque(conf, sink.toOpaque())
+        rd_kafka_conf_set_log_cb(conf) { client, level, facility, text in
+            guard let client, let opaque = rd_kafka_opaque(client) else { return }
+            Unmanaged<KafkaLogSink>.fromOpaque(opaque).takeUnretainedValue().log(
+                level: level, facility: facility.map { String(cString: $0) } ?? "", text: text.map { String(cString: $0) } ?? "")
+        }
+        let type: rd_kafka_type_t = if case .consumer = role { RD_KAFKA_CONSUMER } else { RD_KAFKA_PRODUCER }
         var errorText = [CChar](repeating: 0, count: 512)
         guard let pointer = rd_kafka_new(type, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
+            sink.release()
             throw BusError.clientCreation(BusError.text(errorText))
         }
-        return KafkaHandle(pointer: pointer)
+        return KafkaHandle(pointer: pointer, logSink: sink)
+    }
+
+    /// Destroys the client (librdkafka may still log while it closes), then its log sink.
+    func destroy() {
+        rd_kafka_destroy(pointer)
+        logSink.release()
     }
 
     /// Asks the cluster for its metadata: the cheapest proof that a broker answers.
@@ -69,5 +92,26 @@ struct KafkaHandle: @unchecked Sendable {
         let code = rd_kafka_metadata(pointer, 0, nil, &metadata, timeoutMs)
         if let metadata { rd_kafka_metadata_destroy(metadata) }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw BusError.metadata(BusError.reason(code)) }
+    }
+}
+
+/// Forwards librdkafka's syslog-levelled log lines to swift-log.
+final class KafkaLogSink: Sendable {
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    func log(level: Int32, facility: String, text: String) {
+        let mapped: Logger.Level = switch level {
+        case ...2: .critical
+        case 3: .error
+        case 4: .warning
+        case 5: .notice
+        case 6: .info
+        default: .debug
+        }
+        logger.log(level: mapped, "\(text)", metadata: ["source": "librdkafka", "facility": "\(facility)"])
     }
 }

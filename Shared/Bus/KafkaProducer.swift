@@ -12,22 +12,27 @@ public final class KafkaProducer: Sendable {
     private let logger: Logger
 
     public init(config: KafkaConfig, logger: Logger) throws {
-        let conf = try KafkaHandle.configuration(config, role: .producer)
-        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
-            guard let message, let opaque = message.pointee._private else { return }
-            let pending = Unmanaged<PendingDelivery>.fromOpaque(opaque).takeRetainedValue()
-            let topic = pending.topic
-            if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                pending.continuation.resume(returning: DeliveryReport(
-                    topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
-            } else {
-                pending.continuation.resume(throwing: BusError.delivery(
-                    topic: topic, reason: BusError.reason(message.pointee.err)))
-            }
+        handle = try KafkaHandle.create(config, role: .producer, logger: logger) { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf, Self.deliveryReport)
         }
-        handle = try KafkaHandle.create(type: RD_KAFKA_PRODUCER, conf: conf)
         poller = Poller(handle: handle)
         self.logger = logger
+    }
+
+    /// Resumes the `send` waiting for this record, from librdkafka's poll thread.
+    private static let deliveryReport: @convention(c) (
+        OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?
+    ) -> Void = { _, message, _ in
+        guard let message, let opaque = message.pointee._private else { return }
+        let pending = Unmanaged<PendingDelivery>.fromOpaque(opaque).takeRetainedValue()
+        let topic = pending.topic
+        if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            pending.continuation.resume(returning: DeliveryReport(
+                topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+        } else {
+            pending.continuation.resume(throwing: BusError.delivery(
+                topic: topic, reason: BusError.reason(message.pointee.err)))
+        }
     }
 
     /// Enqueues the record and waits for the broker's acknowledgement.
@@ -72,7 +77,7 @@ public final class KafkaProducer: Sendable {
 
     deinit {
         close()
-        rd_kafka_destroy(handle.pointer)
+        handle.destroy()
     }
 
     private static func makeHeaders(_ headers: [KafkaHeader]) -> OpaquePointer? {

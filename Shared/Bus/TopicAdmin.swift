@@ -1,5 +1,6 @@
 import CRdKafka
 import Config
+import Logging
 
 /// Creates topics on the cluster. Creating a topic that exists is not an error, so start-up
 /// scripts and services can call it every time.
@@ -7,13 +8,12 @@ public final class TopicAdmin: Sendable {
     private let handle: KafkaHandle
     private let queue = BlockingQueue(label: "keel.kafka.admin")
 
-    public init(config: KafkaConfig) throws {
-        let conf = try KafkaHandle.configuration(config, role: .producer)
-        handle = try KafkaHandle.create(type: RD_KAFKA_PRODUCER, conf: conf)
+    public init(config: KafkaConfig, logger: Logger = Logger(label: "keel.kafka.admin")) throws {
+        handle = try KafkaHandle.create(config, role: .producer, logger: logger)
     }
 
     deinit {
-        rd_kafka_destroy(handle.pointer)
+        handle.destroy()
     }
 
     public struct TopicSpec: Sendable, Hashable {

@@ -12,12 +12,18 @@ public struct KeelLogHandler: LogHandler {
     private let label: String
     private let format: LogFormat
     private let redactor: SecretRedactor
+    private let output: @Sendable (String) -> Void
 
-    public init(label: String, level: Logger.Level, format: LogFormat, redactor: SecretRedactor) {
+    /// - Parameter output: where finished lines go; standard error unless a test captures them.
+    public init(
+        label: String, level: Logger.Level, format: LogFormat, redactor: SecretRedactor,
+        output: @escaping @Sendable (String) -> Void = StandardError.write
+    ) {
         self.label = label
         self.logLevel = level
         self.format = format
         self.redactor = redactor
+        self.output = output
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -28,22 +34,26 @@ public struct KeelLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var fields = metadata
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
+        // Redact before formatting: JSON and quoting escape characters, which would hide a
+        // secret containing them from a search over the finished line.
+        let message = redactor.redact("\(event.message)")
+        let values = fields.mapValues { redactor.redact("\($0)") }
         let line = switch format {
-        case .text: Self.textLine(label: label, level: event.level, message: "\(event.message)", fields: fields)
-        case .json: Self.jsonLine(label: label, level: event.level, message: "\(event.message)", fields: fields)
+        case .text: Self.textLine(label: label, level: event.level, message: message, fields: values)
+        case .json: Self.jsonLine(label: label, level: event.level, message: message, fields: values)
         }
-        StandardError.write(redactor.redact(line) + "\n")
+        output(line + "\n")
     }
 
-    static func textLine(label: String, level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
-        let rendered = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(quotedIfNeeded("\($0.value)"))" }
+    static func textLine(label: String, level: Logger.Level, message: String, fields: [String: String]) -> String {
+        let rendered = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(quotedIfNeeded($0.value))" }
         return ([timestamp(), level.rawValue, "\(label):", message] + rendered).joined(separator: " ")
     }
 
-    static func jsonLine(label: String, level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
+    static func jsonLine(label: String, level: Logger.Level, message: String, fields: [String: String]) -> String {
         var object: [String: String] = ["ts": timestamp(), "level": level.rawValue, "logger": label, "msg": message]
-        for (key, value) in fields where object[key] == nil { object[key] = "\(value)" }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        for (key, value) in fields where object[key] == nil { object[key] = value }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -52,7 +62,7 @@ public struct KeelLogHandler: LogHandler {
     }
 
     private static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
 
@@ -77,10 +87,10 @@ public final class SecretRedactor: Sendable {
 }
 
 /// Serialised writes to standard error, so concurrent log lines never interleave.
-enum StandardError {
+public enum StandardError {
     private static let lock = Mutex(())
 
-    static func write(_ text: String) {
+    @Sendable public static func write(_ text: String) {
         lock.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
     }
 }

@@ -1,3 +1,4 @@
+import Bus
 import Config
 import Core
 import Foundation
@@ -80,7 +81,12 @@ public enum ServiceRuntime {
                     + (try await workers(dependencies, logger)).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info("starting", metadata: ["http": "\(config.http.host):\(config.http.port)"])
+        logger.info("starting", metadata: [
+            "http": "\(config.http.host):\(config.http.port)", "librdkafka": "\(KafkaLibrary.version)",
+        ])
+        if !KafkaLibrary.isKnownGood {
+            logger.warning("librdkafka \(KafkaLibrary.version) is older than 2.3 and may fail to talk to the broker; put a newer one first on LD_LIBRARY_PATH (deploy/local/setup provides one)")
+        }
         do {
             try await group.run()
         } catch {

@@ -514,32 +514,6 @@ private final class HoldChecker: Sendable {
     }
 }
 
-/// A loopback TCP port bound but not listening, so connecting to it is refused, and nothing
-/// else can take it while this object lives.
-private final class ReservedPort {
-    let port: Int
-    private let socket: Int32
-
-    init() throws {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.socket = socket
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
-        }
-        guard socket >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit { close(socket) }
-}
-
 /// A redis-server of this test's own (no persistence), to stop and restart. The binary is
 /// $KEEL_TEST_REDIS_SERVER, else `redis-server` on PATH.
 private final class PrivateRedisServer: @unchecked Sendable {

@@ -65,9 +65,27 @@ enum KeelProcess {
     }
 
     /// A TCP port nothing listens on right now.
-    static func freePort() throws -> Int {
+    static func freePort() throws -> Int { try ReservedPort().port }
+
+    /// GET http://127.0.0.1:port/path: the status code, or nil when nothing answers.
+    static func httpStatus(port: Int, path: String) async -> Int? {
+        guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 5
+        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
+        return (response as? HTTPURLResponse)?.statusCode
+    }
+}
+
+/// A loopback TCP port bound but not listening, so connecting to it is refused, and nothing
+/// else can take it while this object lives.
+final class ReservedPort {
+    let port: Int
+    private let socket: Int32
+
+    init() throws {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
+        self.socket = socket
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -78,16 +96,9 @@ enum KeelProcess {
                 bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
             }
         }
-        guard bound else { throw CocoaError(.fileNoSuchFile) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard socket >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// GET http://127.0.0.1:port/path: the status code, or nil when nothing answers.
-    static func httpStatus(port: Int, path: String) async -> Int? {
-        guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
-        var request = URLRequest(url: url)
-        request.timeoutInterval = 5
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode
-    }
+    deinit { close(socket) }
 }
