@@ -89,6 +89,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Exchange",
+            dependencies: [
+                "Core", "Config", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Exchange",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Runtime",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks",
@@ -122,6 +132,11 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExchangeTests",
+            dependencies: ["Exchange", "Core", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime"],
