@@ -96,6 +96,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/Exchange",
+            exclude: ["Simulator"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ExchangeSimulator",
+            dependencies: [
+                "Core", "Exchange",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Exchange/Simulator",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -134,7 +145,9 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
-            dependencies: ["Exchange", "Core", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Exchange", "ExchangeSimulator", "Core", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
