@@ -331,7 +331,7 @@ struct StoreTests {
         // The cancelled connection is replaced; the server-side statement was cancelled too.
         #expect(try await pool.execute("SELECT 7").single().int(0) == 7)
         var stillRunning: Int64 = -1
-        for _ in 0..<50 where stillRunning != 0 {
+        for _ in 0..<200 where stillRunning != 0 {
             stillRunning = try await pool.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
             ).single().int64(0)

@@ -1,0 +1,56 @@
+/// A minimal JSON value the simulator writes replies with: Bybit sends every number as a
+/// string, so only `time` and `retCode` are bare numbers. Object keys keep their order.
+indirect enum SimJSON: Sendable {
+    case string(String)
+    case int(Int64)
+    case array([SimJSON])
+    case object([(String, SimJSON)])
+
+    var serialized: String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    func write(into out: inout String) {
+        switch self {
+        case .string(let text):
+            out += "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            out += "\""
+        case .int(let value):
+            out += String(value)
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case .object(let fields):
+            out += "{"
+            for (index, field) in fields.enumerated() {
+                if index > 0 { out += "," }
+                SimJSON.string(field.0).write(into: &out)
+                out += ":"
+                field.1.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+}
