@@ -114,7 +114,7 @@ public struct BybitSigner: Sendable {
 }
 
 /// A JSON string literal for `text` (quotes, backslashes and control characters escaped).
-func jsonString(_ text: String) -> String {
+public func jsonString(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -1,3 +1,5 @@
+import Exchange
+
 /// A minimal JSON value the simulator writes replies with: Bybit sends every number as a
 /// string, so only `time` and `retCode` are bare numbers. Object keys keep their order.
 indirect enum SimJSON: Sendable {
@@ -15,24 +17,7 @@ indirect enum SimJSON: Sendable {
     func write(into out: inout String) {
         switch self {
         case .string(let text):
-            out += "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            out += "\""
+            out += jsonString(text)
         case .int(let value):
             out += String(value)
         case .array(let items):
