@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "keel",
             dependencies: [
-                "Core", "Config", "Schemas", "Bus", "Store", "Runtime",
+                "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/keel",

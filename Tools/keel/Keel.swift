@@ -7,8 +7,8 @@ import Logging
 struct Keel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keel",
-        abstract: "Operator tool for Keel: migrations, topics, configuration checks and benchmarks.",
-        subcommands: [MigrateCommand.self, TopicsCommand.self, ConfigCommand.self, BenchCommand.self])
+        abstract: "Operator tool for Keel: migrations, topics, configuration checks, benchmarks and the exchange simulator.",
+        subcommands: [MigrateCommand.self, TopicsCommand.self, ConfigCommand.self, BenchCommand.self, SimCommand.self])
 }
 
 /// `--config FILE`, shared by every subcommand; `KEEL_*` environment variables override it.
