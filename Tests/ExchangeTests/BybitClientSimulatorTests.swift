@@ -193,6 +193,23 @@ struct BybitClientSimulatorTests {
         }
     }
 
+    /// Runs `count` requests at once and counts those that threw.
+    static func countFailures(of count: Int, _ request: @escaping @Sendable (Int) async throws -> Void) async -> Int {
+        await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    do {
+                        try await request(index)
+                        return false
+                    } catch {
+                        return true
+                    }
+                }
+            }
+            return await group.reduce(0) { $1 ? $0 + 1 : $0 }
+        }
+    }
+
     static let burst = 200
     static let windowed = BybitSimulator.Configuration(ipLimit: 50, ipWindow: .seconds(1), endpointLimitPerSecond: 1_000)
 
@@ -201,20 +218,8 @@ struct BybitClientSimulatorTests {
         try await withSimulator(Self.windowed, budget: budget) { simulator, client, _ in
             let symbol = btc
             let began = ContinuousClock.now
-            let failures = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for _ in 0..<Self.burst {
-                    group.addTask {
-                        do {
-                            _ = try await client.tickers(symbol: symbol)
-                            return false
-                        } catch {
-                            return true
-                        }
-                    }
-                }
-                var failures = 0
-                for try await failed in group where failed { failures += 1 }
-                return failures
+            let failures = await Self.countFailures(of: Self.burst) { _ in
+                _ = try await client.tickers(symbol: symbol)
             }
             let elapsed = ContinuousClock.now - began
             // 200 requests, 50 per rolling second: the last 50 cannot start before 3 s.
@@ -231,20 +236,8 @@ struct BybitClientSimulatorTests {
         let configuration = BybitSimulator.Configuration(endpointLimitPerSecond: 10_000)
         try await withSimulator(configuration) { simulator, client, _ in
             let began = ContinuousClock.now
-            let failures = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for index in 0..<2_000 {
-                    group.addTask {
-                        do {
-                            if index % 2 == 0 { _ = try await client.serverTime() } else { _ = try await client.tickers(symbol: self.btc) }
-                            return false
-                        } catch {
-                            return true
-                        }
-                    }
-                }
-                var failures = 0
-                for try await failed in group where failed { failures += 1 }
-                return failures
+            let failures = await Self.countFailures(of: 2_000) { index in
+                if index % 2 == 0 { _ = try await client.serverTime() } else { _ = try await client.tickers(symbol: self.btc) }
             }
             let elapsed = ContinuousClock.now - began
             print("burst of 2000 through the client at 600 per 5 s: \(elapsed) (minimum 15 s), 403s: \(simulator.forbiddenCount)")
