@@ -122,6 +122,8 @@ struct BybitClientSimulatorTests {
             let best = try #require(book.bestBid)
             let worst = try #require(book.bestAsk)
             #expect(best.price < worst.price)
+            // The book moves every `MarketBoard.bookStep` ms; its `u` counts those steps.
+            try await Task.sleep(for: .milliseconds(MarketBoard.bookStep * 3))
             let again = try await client.orderBook(symbol: btc, limit: 5)
             #expect(again.updateID > book.updateID)
         }

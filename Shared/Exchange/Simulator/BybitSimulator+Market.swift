@@ -26,7 +26,7 @@ extension BybitSimulator {
             if required { throw .parameter("params error: symbol is required") }
             return nil
         }
-        guard let symbol = try? Symbol(text.uppercased()), let instrument = bySymbol[symbol] else {
+        guard let symbol = try? Symbol(text.uppercased()), let instrument = market.instrument(symbol) else {
             throw .parameter("params error: symbol invalid (\(text))")
         }
         return instrument
@@ -112,10 +112,7 @@ extension BybitSimulator {
         let end = try integer(query, "end", in: 0...Int64.max).map(Timestamp.init(milliseconds:)) ?? now
         if let start, start > end { throw .parameter("params error: start \(start.milliseconds) is after end \(end.milliseconds)") }
 
-        let rows = state.withLock { state -> [SimJSON] in
-            // Extended in place (optional chaining), so the bars are not copied.
-            state.series[instrument.symbol]?.extend(through: now)
-            guard let series = state.series[instrument.symbol] else { return [] }
+        let rows = market.withSeries(instrument.symbol, through: now) { series -> [SimJSON] in
             var rows: [SimJSON] = []
             var bucket = timeframe.bucketStart(of: min(end, now))
             let firstMinute = Int64(0)
@@ -131,7 +128,7 @@ extension BybitSimulator {
                 bucket = timeframe.bucketStart(of: bucket.adding(milliseconds: -1))
             }
             return rows
-        }
+        } ?? []
         return .object([("category", .string("linear")), ("symbol", .string(instrument.symbol.rawValue)), ("list", .array(rows))])
     }
 
@@ -163,15 +160,13 @@ extension BybitSimulator {
     // MARK: - tickers
 
     func lastTicks(_ instrument: SimulatedInstrument, now: Timestamp) -> (last: Int64, dayVolume: Int64, dayOpen: Int64) {
-        state.withLock { state in
-            state.series[instrument.symbol]?.extend(through: now)
-            guard let series = state.series[instrument.symbol] else { return (instrument.startTicks, 0, instrument.startTicks) }
+        market.withSeries(instrument.symbol, through: now) { series in
             let lastIndex = series.bars.count - 1
             let from = max(0, lastIndex - 1439)
             var volume: Int64 = 0
             for index in from...lastIndex { volume += series.bars[index].volume }
             return (series.lastClose, volume, series.bars[from].open)
-        }
+        } ?? (instrument.startTicks, 0, instrument.startTicks)
     }
 
     func tickers(_ query: [String: String], now: Timestamp) throws(SimulatorReject) -> SimJSON {
@@ -196,7 +191,7 @@ extension BybitSimulator {
                 ("openInterestValue", .string("0")),
                 ("turnover24h", .string(decimal(stats.dayVolume * last * instrument.tickUnits, scale: instrument.qtyScale + instrument.priceScale))),
                 ("volume24h", .string(instrument.quantity(units: stats.dayVolume))),
-                ("fundingRate", .string("0.0001")),
+                ("fundingRate", .string(market.fundingRate(instrument.symbol, at: now).description)),
                 ("nextFundingTime", .string(String(nextFunding))),
                 ("predictedDeliveryPrice", .string("")),
                 ("basisRate", .string("")),
@@ -218,27 +213,17 @@ extension BybitSimulator {
         try category(query)
         guard let instrument = try instrument(query, required: true) else { throw .parameter("params error: symbol is required") }
         let limit = try integer(query, "limit", in: 1...1000) ?? 25
-        let last = lastTicks(instrument, now: now).last
-        let update = state.withLock { state -> Int64 in
-            let next = (state.bookUpdates[instrument.symbol] ?? 0) + 1
-            state.bookUpdates[instrument.symbol] = next
-            return next
+        let book = market.book(instrument.symbol, at: now, depth: Int(limit))
+        func level(_ level: BookLevel) -> SimJSON {
+            .array([.string(instrument.price(ticks: level.priceTicks)), .string(instrument.quantity(units: level.sizeUnits))])
         }
-        var generator = SplitMix64(seed: UInt64(bitPattern: last) ^ configuration.seed)
-        func level(_ ticks: Int64) -> SimJSON {
-            let units = instrument.minOrderQtyUnits * (1 + Int64(generator.next() % 200))
-            return .array([.string(instrument.price(ticks: ticks)), .string(instrument.quantity(units: units))])
-        }
-        let depth = min(limit, max(0, last - 2))
-        let bids = (0..<depth).map { level(last - 1 - $0) }
-        let asks = (0..<limit).map { level(last + 1 + $0) }
         return .object([
             ("s", .string(instrument.symbol.rawValue)),
-            ("b", .array(bids)),
-            ("a", .array(asks)),
+            ("b", .array(book.bids.map(level))),
+            ("a", .array(book.asks.map(level))),
             ("ts", .int(now.milliseconds)),
-            ("u", .int(update)),
-            ("seq", .int(update * 10 + 1_000_000)),
+            ("u", .int(book.updateID)),
+            ("seq", .int(book.seq)),
             ("cts", .int(now.milliseconds)),
         ])
     }

@@ -55,17 +55,18 @@ public final class BybitSimulator: Sendable {
     }
 
     struct State: Sendable {
-        var series: [Symbol: MinuteSeries]
         var ipWindow: RollingWindow
         var endpointWindows: [String: RollingWindow] = [:]
-        var bookUpdates: [Symbol: Int64] = [:]
         var forbidden = 0
     }
 
     public let configuration: Configuration
     public let clock: SimulatorClock
-    let instruments: [SimulatedInstrument]
-    let bySymbol: [Symbol: SimulatedInstrument]
+    /// Prices, books, trades and funding: what every route and stream reads.
+    public let market: MarketBoard
+    var instruments: [SimulatedInstrument] { market.instruments }
+    /// Account events from the matching engine to the private WebSocket connections.
+    let privateStreams = PrivateStreamHub()
     let state: Mutex<State>
     private let server = Mutex<Task<Void, any Error>?>(nil)
     private let logger: Logger
@@ -73,19 +74,10 @@ public final class BybitSimulator: Sendable {
     public init(configuration: Configuration = Configuration(), clock: SimulatorClock = SimulatorClock(), logger: Logger? = nil) {
         self.configuration = configuration
         self.clock = clock
-        self.instruments = configuration.instruments.sorted { $0.symbol < $1.symbol }
-        var bySymbol: [Symbol: SimulatedInstrument] = [:]
-        for instrument in instruments { bySymbol[instrument.symbol] = instrument }
-        self.bySymbol = bySymbol
-        let now = clock.now()
-        let genesis = Timeframe.d1.bucketStart(of: now.adding(milliseconds: -configuration.historyMinutes * 60_000))
-        var series: [Symbol: MinuteSeries] = [:]
-        for instrument in instruments {
-            var walk = MinuteSeries(instrument: instrument, genesis: genesis, seed: configuration.seed)
-            walk.extend(through: now)
-            series[instrument.symbol] = walk
-        }
-        self.state = Mutex(State(series: series, ipWindow: RollingWindow(limit: configuration.ipLimit, window: configuration.ipWindow)))
+        self.market = MarketBoard(
+            instruments: configuration.instruments, seed: configuration.seed,
+            historyMinutes: configuration.historyMinutes, now: clock.now())
+        self.state = Mutex(State(ipWindow: RollingWindow(limit: configuration.ipLimit, window: configuration.ipWindow)))
         // Without a logger of the caller's, the server stays silent: Hummingbird logs a normal
         // `stop()` (task cancellation) at error level. Start-up failures still throw from `start`.
         var quiet = logger ?? Logger(label: "keel.simulator")
