@@ -12,12 +12,16 @@ public enum BybitClientError: Error, Sendable, CustomStringConvertible {
     case httpStatus(Int, excerpt: String)
     /// No HTTP response at all.
     case transport(HTTPTransportError)
+    /// A state-changing request may have executed but no reply says so (timeout, lost
+    /// connection, 5xx). It was not resent.
+    case outcomeUnknown(String)
 
     public var description: String {
         switch self {
         case .ipRateLimited(let forbidden): return forbidden.description
         case .httpStatus(let status, let excerpt): return "HTTP \(status): \(excerpt)"
         case .transport(let error): return error.description
+        case .outcomeUnknown(let detail): return "outcome unknown, not resent: \(detail)"
         }
     }
 }
@@ -36,17 +40,28 @@ public final class BybitRESTClient: Sendable {
         /// Attempts per request, the first included, for 10006 / 429 / 5xx / lost connections.
         public var maxAttempts: Int
         public var backoff: Backoff
+        /// How often, and how far apart, a create whose outcome is unknown is looked up by its
+        /// `orderLinkId` before it is sent again.
+        public var lookupAttempts: Int
+        public var lookupInterval: Duration
+        /// Called once per event an operator must hear about (an HTTP 403); logs at critical by default.
+        public var alert: @Sendable (ExchangeAlert) -> Void
 
         public init(
             baseURL: String = BybitRESTClient.mainnetURL, credentials: BybitCredentials? = nil,
             recvWindow: Int64 = BybitSigner.defaultRecvWindow, maxAttempts: Int = 5,
-            backoff: Backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
+            backoff: Backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5)),
+            lookupAttempts: Int = 3, lookupInterval: Duration = .milliseconds(300),
+            alert: @escaping @Sendable (ExchangeAlert) -> Void = ExchangeAlert.log
         ) {
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
             self.credentials = credentials
             self.recvWindow = recvWindow
             self.maxAttempts = max(1, maxAttempts)
             self.backoff = backoff
+            self.lookupAttempts = max(1, lookupAttempts)
+            self.lookupInterval = lookupInterval
+            self.alert = alert
         }
     }
 
@@ -56,6 +71,8 @@ public final class BybitRESTClient: Sendable {
     private let signer: BybitSigner?
     /// Server time minus local time, in milliseconds.
     private let offset = Mutex<Int64>(0)
+    /// Instrument rules by symbol, once `loadInstrumentRules()` has run.
+    let instrumentRules = Mutex<[Symbol: InstrumentRules]?>(nil)
 
     public init(configuration: Configuration, http: CurlHTTPClient = CurlHTTPClient(), budget: RateBudget = RateBudget()) {
         self.configuration = configuration
@@ -137,23 +154,41 @@ public final class BybitRESTClient: Sendable {
 
     // MARK: - Transport
 
-    /// Sends `GET path?query` (signed when `signed`) under the budget and returns the body of
-    /// the first reply that is HTTP 2xx and not retCode 10006. Retries 10006 (after the reset),
-    /// 429, 5xx and connections lost before anything was sent; a 403 stops everything.
+    /// Sends `GET path?query` (signed when `signed`) and returns the body of the first reply that
+    /// is HTTP 2xx and not retCode 10006. GETs change nothing, so every transient failure is retried.
     public func get(_ path: String, query: [(String, String)], signed: Bool = false) async throws -> [UInt8] {
         let queryString = query.map { "\(percentEncoded($0.0))=\(percentEncoded($0.1))" }.joined(separator: "&")
         let url = configuration.baseURL + path + (queryString.isEmpty ? "" : "?" + queryString)
+        return try await send(
+            HTTPRequest(method: .get, url: url), path: path, signedPayload: signed ? Array(queryString.utf8) : nil,
+            changesState: false)
+    }
+
+    /// Sends a signed `POST path` with `body` and returns the body of the first successful reply.
+    /// A POST that may have reached Bybit without a reply (a timeout, a lost connection, a 5xx)
+    /// is not resent here: it throws `BybitClientError.outcomeUnknown`, and the caller finds out
+    /// what happened (an order create looks its `orderLinkId` up) before sending anything again.
+    public func post(_ path: String, body: BybitRequestBody) async throws -> [UInt8] {
+        var request = HTTPRequest(method: .post, url: configuration.baseURL + path, body: body.bytes)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        return try await send(request, path: path, signedPayload: request.body, changesState: true)
+    }
+
+    /// The retry loop shared by GET and POST: the budget, signing, 403 / 429 / 5xx / 10006
+    /// handling. Retries a state-changing request only when it surely did not execute.
+    private func send(_ template: HTTPRequest, path: String, signedPayload: [UInt8]?, changesState: Bool) async throws -> [UInt8] {
+        let account = signedPayload == nil ? nil : configuration.credentials?.apiKey
         var failures = 0
         while true {
             do {
-                try await budget.acquire(endpoint: path)
+                try await budget.acquire(endpoint: path, account: account)
             } catch let forbidden as RateBudget.Forbidden {
                 throw BybitClientError.ipRateLimited(forbidden)
             }
-            var request = HTTPRequest(method: .get, url: url)
-            if signed {
+            var request = template
+            if let signedPayload {
                 guard let signer else { throw BybitError.invalidAPIKey("no credentials configured for a signed request") }
-                for field in signer.headers(timestamp: serverNow(), payload: queryString).fields {
+                for field in signer.headers(timestamp: serverNow(), payload: signedPayload).fields {
                     request.headers.add(name: field.name, value: field.value)
                 }
             }
@@ -161,7 +196,8 @@ public final class BybitRESTClient: Sendable {
             do {
                 response = try await http.send(request)
             } catch {
-                await budget.release(endpoint: path)
+                await budget.release(endpoint: path, account: account)
+                if changesState && error.mayHaveExecuted { throw BybitClientError.outcomeUnknown(error.description) }
                 failures += 1
                 let retryable = error.kind == .connectionLost || error.kind == .timeout || error.kind == .connectionRefused
                 guard retryable, failures < configuration.maxAttempts else { throw BybitClientError.transport(error) }
@@ -169,11 +205,16 @@ public final class BybitRESTClient: Sendable {
                 continue
             }
             let (remaining, resetIn) = limitHeaders(response.headers)
-            await budget.release(endpoint: path, remaining: remaining, resetIn: resetIn)
+            await budget.release(endpoint: path, account: account, remaining: remaining, resetIn: resetIn)
 
             if response.status == 403 {
-                await budget.markForbidden()
+                if await budget.markForbidden() {
+                    configuration.alert(.ipRateLimited(coolDown: budget.configuration.forbiddenCoolDown, request: request.description))
+                }
                 throw BybitClientError.ipRateLimited(RateBudget.Forbidden(remaining: budget.configuration.forbiddenCoolDown))
+            }
+            if response.status >= 500 && changesState {
+                throw BybitClientError.outcomeUnknown("HTTP \(response.status) from \(request.description)")
             }
             if response.status == 429 || response.status >= 500 {
                 failures += 1
@@ -192,7 +233,7 @@ public final class BybitRESTClient: Sendable {
                     throw BybitError.rateLimited("Too many visits! (gave up after \(failures) attempts)")
                 }
                 let wait = max(resetIn ?? .zero, configuration.backoff.delay(afterFailures: failures))
-                await budget.block(endpoint: path, for: wait)
+                await budget.block(endpoint: path, account: account, for: wait)
                 continue
             }
             return response.body
