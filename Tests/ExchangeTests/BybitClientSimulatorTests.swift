@@ -2,6 +2,7 @@ import Core
 import Exchange
 import ExchangeSimulator
 import Foundation
+import Synchronization
 import Testing
 
 /// Keel's Bybit REST client against the simulator, over real HTTP on loopback.
@@ -12,13 +13,14 @@ struct BybitClientSimulatorTests {
         _ configuration: BybitSimulator.Configuration = .init(),
         clock: SimulatorClock = SimulatorClock(),
         budget: RateBudget = RateBudget(),
+        alerts: AlertLog = AlertLog(),
         _ body: (BybitSimulator, BybitRESTClient, String) async throws -> T
     ) async throws -> T {
         let simulator = BybitSimulator(configuration: configuration, clock: clock)
         let port = try await simulator.start(host: "127.0.0.1", port: 0)
         #expect(port > 0)
         let baseURL = "http://127.0.0.1:\(port)"
-        let client = BybitRESTClient(configuration: .init(baseURL: baseURL), budget: budget)
+        let client = BybitRESTClient(configuration: .init(baseURL: baseURL, alert: alerts.record), budget: budget)
         do {
             let result = try await body(simulator, client, baseURL)
             await simulator.stop()
@@ -253,7 +255,9 @@ struct BybitClientSimulatorTests {
     @Test func rawBurstGets403AndTheClientStopsOnIt() async throws {
         // A long window, so the client's request below still meets a full one.
         let configuration = BybitSimulator.Configuration(ipLimit: 50, ipWindow: .seconds(30), endpointLimitPerSecond: 1_000)
-        try await withSimulator(configuration) { simulator, client, baseURL in
+        let alerts = AlertLog()
+        try await withSimulator(configuration, alerts: alerts) { simulator, client, baseURL in
+            #expect(alerts.all.isEmpty)
             let http = CurlHTTPClient()
             let url = baseURL + "/v5/market/tickers?category=linear&symbol=BTCUSDT"
             let forbidden = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -279,6 +283,14 @@ struct BybitClientSimulatorTests {
             }
             #expect(simulator.forbiddenCount == before + 1)
             #expect(await client.budget.isForbidden)
+            let raised = alerts.all
+            #expect(raised.count == 1)
+            if case .ipRateLimited(let coolDown, let request)? = raised.first {
+                #expect(coolDown == .seconds(600))
+                #expect(request == "GET \(baseURL)/v5/market/tickers")
+            } else {
+                Issue.record("expected one ipRateLimited alert, got \(raised)")
+            }
             await #expect {
                 _ = try await client.serverTime()
             } throws: { error in
@@ -286,6 +298,15 @@ struct BybitClientSimulatorTests {
                 return true
             }
             #expect(simulator.forbiddenCount == before + 1)
+            // Refusals during the cool-down are not new alerts.
+            #expect(alerts.all.count == 1)
         }
     }
+}
+
+/// Collects the alerts a client raises.
+final class AlertLog: Sendable {
+    private let alerts = Mutex<[ExchangeAlert]>([])
+    var all: [ExchangeAlert] { alerts.withLock { $0 } }
+    var record: @Sendable (ExchangeAlert) -> Void { { [self] alert in alerts.withLock { $0.append(alert) } } }
 }
