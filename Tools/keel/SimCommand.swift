@@ -36,8 +36,9 @@ struct SimCommand: AsyncParsableCommand {
         var configuration = BybitSimulator.Configuration(seed: seed, historyMinutes: historyMinutes)
         var source = "seed \(seed)"
         if let replay, let instrument = Self.instrument(replaySymbol) {
-            configuration.replay = try ReplayTape(file: try OHLCVFile.load(path: replay), instrument: instrument)
-            source = "replaying \(replay) as \(instrument.symbol.rawValue), seed \(seed) for the rest"
+            let tape = try ReplayTape(file: try OHLCVFile.load(path: replay), instrument: instrument)
+            configuration.replay = tape
+            source = "replaying \(tape.barCount) bars from \(tape.firstBarTime) of \(replay) as \(instrument.symbol.rawValue), seed \(seed) for the rest"
         }
         let simulator = BybitSimulator(configuration: configuration, clock: try SimulatorClock(speed: speed))
         try await simulator.run(host: host, port: port) { [host, speed, source] bound in

@@ -29,6 +29,6 @@ enum FundingSchedule {
     static func rate(seed: UInt64, symbol: Symbol, at time: Timestamp) -> FixedPoint {
         let units = rateUnits(seed: seed, symbol: symbol, period: period(of: time))
         // Force-try is safe: |units| ≤ 5,000 at scale 6 is in range.
-        return try! FixedPoint(units: units, scale: scale)
+        return try! FixedPoint(units: units, scale: scale).normalized
     }
 }

@@ -39,8 +39,8 @@ public struct ReplayTape: Sendable {
         self.bars = bars
     }
 
-    /// The bars of the file, oldest first, on the instrument's ticks.
-    var minuteBars: [MinuteBar] { bars.map(\.bar) }
+    /// How many bars the file holds.
+    public var barCount: Int { bars.count }
 
     /// Minutes from the first bar's open to the last bar's close.
     var minutes: Int64 { (bars.last?.minuteOffset ?? 0) + barMinutes }
