@@ -52,7 +52,8 @@ func recording<Message: Sendable>(_ messages: AsyncStream<Message>, run: @escapi
     return (recorder, task)
 }
 
-/// A simulator started on a free loopback port for `body`, stopped afterwards.
+/// A simulator started on a free loopback port for `body`, stopped afterwards (which closes
+/// its WebSocket connections).
 func withStreamSimulator<T>(
     _ configuration: BybitSimulator.Configuration = .init(),
     clock: SimulatorClock = SimulatorClock(),
@@ -60,14 +61,11 @@ func withStreamSimulator<T>(
 ) async throws -> T {
     let simulator = BybitSimulator(configuration: configuration, clock: clock)
     let port = try await simulator.start(host: "127.0.0.1", port: 0)
-    defer { simulator.dropWebSocketConnections() }
     do {
         let result = try await body(simulator, port)
-        simulator.dropWebSocketConnections()
         await simulator.stop()
         return result
     } catch {
-        simulator.dropWebSocketConnections()
         await simulator.stop()
         throw error
     }
@@ -184,6 +182,16 @@ struct SimulatorWebSocketTests {
             #expect(await recorder.waitUntil { if case .disconnected = $0 { true } else { false } } != nil)
             #expect(await recorder.waitUntil { if case .connected(let reconnects) = $0, reconnects == 1 { true } else { false } } != nil)
         }
+    }
+
+    @Test func stoppingTheSimulatorClosesLiveConnections() async throws {
+        let simulator = BybitSimulator()
+        let port = try await simulator.start(port: 0)
+        let (_, recorder, task) = await connectedRaw(port: port, path: "/v5/public/linear")
+        defer { task.cancel() }
+        await simulator.stop()
+        #expect(await recorder.waitUntil { if case .disconnected = $0 { true } else { false } } != nil)
+        #expect(simulator.webSocketConnectionCount == 0)
     }
 
     @Test func tickHandlersRunWithTheSimulatorsTime() async throws {

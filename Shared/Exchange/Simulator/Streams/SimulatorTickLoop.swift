@@ -1,7 +1,8 @@
 import ServiceLifecycle
 
 /// Ticks the simulator every `interval` while its server runs: the registered tick handlers
-/// (the matching engine) and the public stream pushes.
+/// (the matching engine) and the public stream pushes. When the server shuts down it closes
+/// the live WebSocket connections, whose handlers would otherwise keep the server waiting.
 struct SimulatorTickLoop: Service {
     let simulator: BybitSimulator
     let interval: Duration
@@ -14,5 +15,6 @@ struct SimulatorTickLoop: Service {
             try? await Task.sleep(until: next, clock: clock)
             simulator.tick()
         }
+        simulator.dropWebSocketConnections()
     }
 }
