@@ -78,6 +78,26 @@ struct BybitWebSocketPrivateTests {
         }
     }
 
+    @Test func afterADropTheStreamAuthenticatesAndSubscribesAgain() async throws {
+        try await withStreamSimulator { simulator, port in
+            let stream = privateStream(port: port)
+            let (recorder, task) = recording(stream.messages, run: stream.run)
+            defer { task.cancel() }
+            #expect(await recorder.waitUntil { if case .reply(let reply) = $0 { reply.op == "subscribe" } else { false } } != nil)
+            simulator.dropWebSocketConnections()
+            let back = try #require(await recorder.waitUntil { if case .connected(let reconnects) = $0 { reconnects == 1 } else { false } })
+            #expect(await recorder.waitUntil(after: back) { if case .authenticated = $0 { true } else { false } } != nil)
+            #expect(await recorder.waitUntil(after: back) { if case .reply(let reply) = $0 { reply.op == "subscribe" && reply.success } else { false } } != nil)
+
+            let wallet = SimJSON.object([
+                ("accountType", .string("UNIFIED")), ("totalEquity", .string("1")), ("totalWalletBalance", .string("1")),
+                ("totalAvailableBalance", .string("1")),
+            ])
+            simulator.privateStreams.publish(PrivateStreamEvent(apiKey: "keel-sim-key", topic: "wallet", data: [wallet], time: simulator.clock.now()))
+            #expect(await recorder.waitUntil(after: back) { if case .wallets(let wallets) = $0 { wallets.count == 1 } else { false } } != nil)
+        }
+    }
+
     @Test func aBadSignatureIsRefusedAndTheConnectionClosed() async throws {
         try await withStreamSimulator { _, port in
             let stream = privateStream(port: port, secret: "wrong-secret")

@@ -190,6 +190,20 @@ struct BybitWebSocketPublicTests {
         }
     }
 
+    @Test func theHeartbeatIsAnsweredAndKeepsAQuietConnectionAlive() async throws {
+        try await withStreamSimulator { _, port in
+            let stream = BybitPublicStream(
+                configuration: .init(url: "ws://127.0.0.1:\(port)/v5/public/linear", pingInterval: .milliseconds(200), deadAfter: .seconds(5)),
+                logger: streamTestLogger)
+            let (recorder, task) = recording(stream.messages, run: stream.run)
+            defer { task.cancel() }
+            let first = try #require(await recorder.waitUntil { if case .reply(let reply) = $0 { reply.message == "pong" } else { false } })
+            #expect(await recorder.waitUntil(after: first + 1) { if case .reply(let reply) = $0 { reply.message == "pong" } else { false } } != nil)
+            #expect(!recorder.all.contains { if case .disconnected = $0 { true } else { false } })
+            #expect(stream.connection.reconnects == 0)
+        }
+    }
+
     @Test func aSilentConnectionIsDeclaredDeadAndReconnected() async throws {
         try await withStreamSimulator { _, port in
             // No subscriptions and no heartbeat: nothing arrives, so the link is declared dead.
