@@ -26,8 +26,10 @@ public enum BybitPublicMessage: Sendable {
 /// Bybit V5 public linear stream (`/v5/public/linear`): trades, klines, tickers and order-book
 /// replicas, typed, over a `ReconnectingWebSocket`.
 ///
-/// An order book is resynced by resubscribing its topic, which brings a fresh snapshot; deltas
-/// arriving meanwhile are ignored. After a reconnect every book starts again from its snapshot.
+/// An order book is resynced by resubscribing its topic, which brings a fresh snapshot at the
+/// topic's own depth; deltas arriving meanwhile are ignored. (A REST snapshot would not do for
+/// every depth: REST `u` counts the 1000-level book's updates.) After a reconnect every book
+/// starts again from its snapshot.
 public final class BybitPublicStream: Sendable {
     public static let mainnetURL = "wss://stream.bybit.com/v5/public/linear"
 
