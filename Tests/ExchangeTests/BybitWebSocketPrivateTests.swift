@@ -121,6 +121,33 @@ struct BybitWebSocketPrivateTests {
         }
     }
 
+    @Test func categorisedTopicsAreServedAndCannotBeMixedWithPlainOnes() async throws {
+        try await withStreamSimulator { simulator, port in
+            let stream = BybitPrivateStream(
+                configuration: .init(url: "ws://127.0.0.1:\(port)/v5/private"),
+                credentials: BybitCredentials(apiKey: "keel-sim-key", secret: Secret("keel-sim-secret")),
+                topics: [], logger: streamTestLogger)
+            let (recorder, task) = recording(stream.messages, run: stream.run)
+            defer { task.cancel() }
+            #expect(await recorder.waitUntil { if case .authenticated = $0 { true } else { false } } != nil)
+            stream.connection.send(bybitSubscriptionFrame(op: "subscribe", topics: ["order", "execution.linear"]))
+            let mixed = await recorder.wait { message -> BybitOpReply? in if case .reply(let reply) = message { reply } else { nil } }
+            #expect(mixed?.value.success == false)
+            stream.connection.subscribe(["position.linear"])
+            let ack = await recorder.wait(after: (mixed?.index ?? 0) + 1) { message -> BybitOpReply? in if case .reply(let reply) = message { reply } else { nil } }
+            #expect(ack?.value.success == true)
+
+            let flat = SimJSON.object([
+                ("symbol", .string("ETHUSDT")), ("side", .string("")), ("size", .string("0")),
+                ("entryPrice", .string("0")), ("cumRealisedPnl", .string("0")), ("leverage", .string("10")),
+            ])
+            simulator.privateStreams.publish(PrivateStreamEvent(apiKey: "keel-sim-key", topic: "position", data: [flat], time: simulator.clock.now()))
+            let position = try #require(await recorder.wait { message -> Position? in if case .positions(let positions) = message { positions.first } else { nil } }?.value)
+            #expect(position.isFlat)
+            #expect(position.symbol == (try Symbol("ETHUSDT")))
+        }
+    }
+
     @Test func subscribingBeforeAuthIsRefused() async throws {
         try await withStreamSimulator { _, port in
             let (connection, recorder, task) = await connectedRaw(port: port, path: "/v5/private")

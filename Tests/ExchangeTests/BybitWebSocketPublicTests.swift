@@ -190,6 +190,24 @@ struct BybitWebSocketPublicTests {
         }
     }
 
+    @Test func subscriptionsOverTheArgsLimitGoInBatches() async throws {
+        try await withStreamSimulator { simulator, port in
+            let stream = BybitPublicStream(
+                configuration: .init(url: "ws://127.0.0.1:\(port)/v5/public/linear", maxArgsCharacters: 50),
+                logger: streamTestLogger)
+            let (recorder, task) = recording(stream.messages, run: stream.run)
+            defer { task.cancel() }
+            let symbols = simulator.market.instruments.map(\.symbol)
+            stream.subscribe(symbols.map { .ticker($0) })
+            let acks = { recorder.all.filter { if case .reply(let reply) = $0 { reply.op == "subscribe" && reply.success } else { false } }.count }
+            let tickers = { Set(recorder.all.compactMap { message -> Symbol? in if case .ticker(let ticker) = message { ticker.symbol } else { nil } }) }
+            for _ in 0..<500 where tickers().count < symbols.count { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(tickers() == Set(symbols))
+            // Twelve "tickers.XXXUSDT" topics of 14-15 characters, at most 50 characters a frame.
+            #expect(acks() == 4)
+        }
+    }
+
     @Test func theHeartbeatIsAnsweredAndKeepsAQuietConnectionAlive() async throws {
         try await withStreamSimulator { _, port in
             let stream = BybitPublicStream(

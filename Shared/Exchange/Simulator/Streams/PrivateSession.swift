@@ -37,6 +37,10 @@ final class PrivateSession: Sendable {
                 guard invalid.isEmpty, !topics.isEmpty else {
                     return topics.isEmpty ? "args is empty" : "Invalid topic: [\(invalid.joined(separator: ","))]"
                 }
+                // As at Bybit, `order` and `order.linear` forms cannot be mixed in one request.
+                guard Set(topics.compactMap { $0.1.map { $0.text == $0.name } }).count == 1 else {
+                    return "Invalid topic: all-in-one and categorised topics cannot be mixed"
+                }
                 for case let (_, topic?) in topics {
                     state.topics[topic.name] = request.op == "subscribe" ? topic.text : nil
                 }
