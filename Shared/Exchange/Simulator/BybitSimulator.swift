@@ -1,5 +1,6 @@
 import Core
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Synchronization
 
@@ -26,6 +27,10 @@ public final class BybitSimulator: Sendable {
         public var ipWindow: Duration
         /// Per-endpoint budget reported in `X-Bapi-Limit*` (rolling 1 s), else retCode 10006.
         public var endpointLimitPerSecond: Int
+        /// How often the tick loop runs (tick handlers, WebSocket pushes).
+        public var tickInterval: Duration = .milliseconds(MarketBoard.bookStep)
+        /// API keys and secrets the private WebSocket accepts.
+        public var webSocketCredentials: [String: Secret] = ["keel-sim-key": Secret("keel-sim-secret")]
 
         public init(
             seed: UInt64 = 42,
@@ -72,6 +77,8 @@ public final class BybitSimulator: Sendable {
     var instruments: [SimulatedInstrument] { market.instruments }
     /// Account events from the matching engine to the private WebSocket connections.
     let privateStreams = PrivateStreamHub()
+    /// Live WebSocket sessions and tick handlers.
+    let streams = SimulatorStreams()
     let state: Mutex<State>
     private let server = Mutex<Task<Void, any Error>?>(nil)
     private let logger: Logger
@@ -148,9 +155,12 @@ public final class BybitSimulator: Sendable {
                 return self.respond(path: path, query: query)
             }
         }
+        addFaultRoutes(to: router)
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: webSocketChannel),
             configuration: .init(address: .hostname(host, port: port), serverName: "keel-bybit-simulator"),
+            services: [tickLoop],
             onServerRunning: { channel in onBound(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

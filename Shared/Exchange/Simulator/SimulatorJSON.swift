@@ -5,6 +5,7 @@ import Exchange
 indirect enum SimJSON: Sendable {
     case string(String)
     case int(Int64)
+    case bool(Bool)
     case array([SimJSON])
     case object([(String, SimJSON)])
 
@@ -20,6 +21,8 @@ indirect enum SimJSON: Sendable {
             out += jsonString(text)
         case .int(let value):
             out += String(value)
+        case .bool(let value):
+            out += value ? "true" : "false"
         case .array(let items):
             out += "["
             for (index, item) in items.enumerated() {

@@ -1,0 +1,108 @@
+import Core
+import Logging
+
+/// What a `BybitPrivateStream` delivers, in order of arrival.
+public enum BybitPrivateMessage: Sendable {
+    case connected(reconnects: Int)
+    case disconnected(reason: String)
+    case authenticated
+    /// Bybit refused the auth frame (and closes the connection; it is retried with backoff).
+    case authenticationFailed(String)
+    /// A reply to subscribe / unsubscribe.
+    case reply(BybitOpReply)
+    case orders([Order])
+    case executions([Fill])
+    case positions([Position])
+    case wallets([BybitWallet])
+    /// A frame that could not be decoded; the stream goes on.
+    case decodingFailed(BybitDecodingError)
+}
+
+/// Bybit V5 private stream (`/v5/private`): authenticates on every connect with
+/// `GET/realtime` + expires (server time + 1 s), subscribes to the account topics and decodes
+/// them into Keel's types.
+public final class BybitPrivateStream: Sendable {
+    public static let mainnetURL = "wss://stream.bybit.com/v5/private"
+    /// How far past the server's clock the auth signature's `expires` is set (pybit's choice).
+    public static let authLifetimeMilliseconds: Int64 = 1000
+
+    public let connection: ReconnectingWebSocket
+    public let messages: AsyncStream<BybitPrivateMessage>
+    private let continuation: AsyncStream<BybitPrivateMessage>.Continuation
+    private let logger: Logger
+
+    /// - Parameter serverNow: the exchange's clock (e.g. `BybitRESTClient.serverNow`).
+    public init(
+        configuration: ReconnectingWebSocketConfiguration,
+        credentials: BybitCredentials,
+        topics: [BybitPrivateTopic] = BybitPrivateTopic.allCases,
+        serverNow: @escaping @Sendable () -> Timestamp = { Timestamp.systemNow() },
+        logger: Logger
+    ) {
+        let signer = BybitSigner(credentials: credentials)
+        connection = ReconnectingWebSocket(configuration: configuration, logger: logger) {
+            [signer.webSocketAuthMessage(expires: serverNow().milliseconds + Self.authLifetimeMilliseconds)]
+        }
+        self.logger = logger
+        (messages, continuation) = AsyncStream.makeStream()
+        connection.subscribe(topics.map(\.rawValue))
+    }
+
+    /// A stream on `url` with Bybit's defaults (ping every 20 s).
+    public convenience init(
+        url: String = BybitPrivateStream.mainnetURL, credentials: BybitCredentials,
+        serverNow: @escaping @Sendable () -> Timestamp = { Timestamp.systemNow() }, logger: Logger
+    ) {
+        self.init(
+            configuration: ReconnectingWebSocketConfiguration(url: url, metricDimensions: bybitStreamDimensions("private")),
+            credentials: credentials, serverNow: serverNow, logger: logger)
+    }
+
+    /// Connects, keeps connected and delivers `messages` until the calling task is cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.connection.run() }
+            for await event in connection.events {
+                switch event {
+                case .connected(let reconnects): continuation.yield(.connected(reconnects: reconnects))
+                case .disconnected(let reason): continuation.yield(.disconnected(reason: reason))
+                case .text(let text): receive(text)
+                }
+            }
+        }
+        continuation.finish()
+    }
+
+    private func receive(_ text: String) {
+        do {
+            switch try BybitStreamDecoder.frame(text) {
+            case .reply(let reply) where reply.op == "auth":
+                continuation.yield(reply.success ? .authenticated : .authenticationFailed(reply.message))
+            case .reply(let reply):
+                continuation.yield(.reply(reply))
+            case .pong:
+                break
+            case .push(let push):
+                if let message = try Self.decode(push) { continuation.yield(message) }
+            }
+        } catch let error as BybitDecodingError {
+            logger.warning("Bybit private stream: undecodable frame", metadata: ["error": "\(error)"])
+            continuation.yield(.decodingFailed(error))
+        } catch {
+            logger.warning("Bybit private stream: unexpected error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The message for a push on `order`, `execution`, `position` or `wallet` (or their
+    /// category forms); nil for other topics.
+    static func decode(_ push: BybitPush) throws -> BybitPrivateMessage? {
+        let base = push.topic.split(separator: ".").first.map(String.init) ?? push.topic
+        switch BybitPrivateTopic(rawValue: base) {
+        case .order: return .orders(try BybitStreamDecoder.data([BybitStreamOrder].self, of: push).map(\.order))
+        case .execution: return .executions(try BybitStreamDecoder.data([BybitStreamExecution].self, of: push).map(\.fill))
+        case .position: return .positions(try BybitStreamDecoder.data([BybitStreamPosition].self, of: push).map(\.position))
+        case .wallet: return .wallets(try BybitStreamDecoder.data([BybitWallet].self, of: push))
+        case nil: return nil
+        }
+    }
+}
