@@ -58,7 +58,7 @@ struct BybitTradingDataTests {
             (#""orderStatus":"PartiallyFilled""#, #""orderStatus":"Sleeping""#, { $0 == .unknownEnumValue("Sleeping") }),
             (#""side":"Buy""#, #""side":"Long""#, { $0 == .unknownEnumValue("Long") }),
             (#""qty":"0.10""#, #""qty":0.10"#, { $0 == .nonStringNumber }),
-            (#""reduceOnly":false"#, #""reduceOnly":"no""#, { $0 == .typeMismatch(expected: "boolean") }),
+            (#""reduceOnly":false"#, #""reduceOnly":"no""#, { $0 == .unknownEnumValue("no") }),
             (#""cumExecQty":"0.05""#, #""cumExecQty":"5e""#, { $0 == .invalidNumber("5e") }),
         ]
         let fields = ["orderStatus", "side", "qty", "reduceOnly", "cumExecQty"]

@@ -67,7 +67,7 @@ struct BybitWebSocketPublicTests {
     }
 
     @Test func tradesArriveAsCoreTrades() async throws {
-        try await withStreamSimulator { _, port in
+        try await withStreamSimulator { simulator, port in
             let (_, recorder, task) = startStream(port: port, [.trades(btc)])
             defer { task.cancel() }
             let trades = await recorder.wait(timeout: .seconds(20)) { message -> [Trade]? in
@@ -75,8 +75,11 @@ struct BybitWebSocketPublicTests {
             }
             let trade = try #require(trades?.value.first)
             #expect(trade.symbol == btc)
-            #expect(trade.price.isPositive && trade.quantity.isPositive)
-            #expect(trade.time.milliseconds % 1000 == 0)
+            // The very trade the simulated market printed at that instant.
+            let printed = simulator.market.trades(btc, after: trade.time.adding(milliseconds: -1), through: trade.time)
+            let instrument = try #require(simulator.market.instrument(btc))
+            #expect(printed.map { instrument.price(ticks: $0.priceTicks) } == [trade.price.description])
+            #expect(printed.map { instrument.quantity(units: $0.sizeUnits) } == [trade.quantity.description])
         }
     }
 

@@ -10,21 +10,6 @@ extension KeyedDecodingContainer {
         return value
     }
 
-    /// `Buy` or `Sell`.
-    func bybitSide(_ key: Key) throws -> Side {
-        try bybitEnum(key, ["Buy": .buy, "Sell": .sell])
-    }
-
-    /// A required JSON boolean.
-    func bybitBool(_ key: Key) throws -> Bool {
-        let path = jsonPath(codingPath + [key])
-        switch try decodeIfPresent(BybitScalar.self, forKey: key) ?? .null {
-        case .bool(let flag): return flag
-        case .null: throw BybitDecodingError(.missingField, field: path)
-        case .string, .number, .composite: throw BybitDecodingError(.typeMismatch(expected: "boolean"), field: path)
-        }
-    }
-
     /// An optional decimal where Bybit's "0" also means "none" (avgPrice before a fill, an unset
     /// take-profit or stop-loss).
     func bybitOptionalNonZero(_ key: Key) throws -> FixedPoint? {

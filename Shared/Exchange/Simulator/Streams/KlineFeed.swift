@@ -39,13 +39,12 @@ struct KlineFeed: TopicFeed {
 
     /// The candle starting at `start`, from the same rows REST `/v5/market/kline` serves.
     private func candle(_ simulator: BybitSimulator, start: Timestamp, now: Timestamp, confirm: Bool) -> SimJSON? {
-        guard let instrument = simulator.market.instrument(symbol) else { return nil }
         let end = start.adding(milliseconds: timeframe.milliseconds)
         let row = simulator.market.withSeries(symbol, through: now) { series -> SimJSON? in
             let from = max(series.minuteIndex(start), 0)
             let to = min(series.minuteIndex(end) - 1, Int64(series.bars.count) - 1)
             guard from <= to else { return nil }
-            return BybitSimulator.klineRow(series: series, instrument: instrument, start: start, minutes: from...to)
+            return BybitSimulator.klineRow(series: series, start: start, minutes: from...to, now: now)
         } ?? nil
         // A REST row is [start, open, high, low, close, volume, turnover].
         guard case .array(let cells)? = row, cells.count == 7 else { return nil }
