@@ -33,6 +33,8 @@ struct BybitWebSocketPrivateTests {
                 ("side", .string("Buy")), ("orderType", .string("Limit")), ("qty", .string("0.010")),
                 ("price", .string("60000.00")), ("orderStatus", .string("PartiallyFilled")),
                 ("cumExecQty", .string("0.004")), ("avgPrice", .string("60000.00")), ("reduceOnly", .bool(false)),
+                ("timeInForce", .string("GTC")), ("createdTime", .string(String(now.milliseconds))),
+                ("updatedTime", .string(String(now.milliseconds))),
             ]))
             publish("execution", .object([
                 ("execId", .string("e-1")), ("orderId", .string("o-1")), ("symbol", .string("BTCUSDT")),
@@ -68,7 +70,7 @@ struct BybitWebSocketPrivateTests {
             #expect(position.size == (try Quantity(parsing: "0.004")))
             #expect(position.averageEntryPrice == (try Price(parsing: "60000")))
 
-            let wallet = try #require(await recorder.wait { message -> BybitWallet? in if case .wallets(let wallets) = message { wallets.first } else { nil } }?.value)
+            let wallet = try #require(await recorder.wait { message -> BybitWalletBalance? in if case .wallets(let wallets) = message { wallets.first } else { nil } }?.value)
             #expect(wallet.accountType == "UNIFIED" && wallet.coins.first?.coin == "USDT")
             #expect(wallet.totalAvailableBalance == (try Money(parsing: "9975.9136")))
 
@@ -91,7 +93,7 @@ struct BybitWebSocketPrivateTests {
 
             let wallet = SimJSON.object([
                 ("accountType", .string("UNIFIED")), ("totalEquity", .string("1")), ("totalWalletBalance", .string("1")),
-                ("totalAvailableBalance", .string("1")),
+                ("totalAvailableBalance", .string("1")), ("coin", .array([])),
             ])
             simulator.privateStreams.publish(PrivateStreamEvent(apiKey: "keel-sim-key", topic: "wallet", data: [wallet], time: simulator.clock.now()))
             #expect(await recorder.waitUntil(after: back) { if case .wallets(let wallets) = $0 { wallets.count == 1 } else { false } } != nil)

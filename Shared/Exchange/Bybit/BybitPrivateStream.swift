@@ -13,7 +13,7 @@ public enum BybitPrivateMessage: Sendable {
     case orders([Order])
     case executions([Fill])
     case positions([Position])
-    case wallets([BybitWallet])
+    case wallets([BybitWalletBalance])
     /// A frame that could not be decoded; the stream goes on.
     case decodingFailed(BybitDecodingError)
 }
@@ -98,10 +98,14 @@ public final class BybitPrivateStream: Sendable {
     static func decode(_ push: BybitPush) throws -> BybitPrivateMessage? {
         let base = push.topic.split(separator: ".").first.map(String.init) ?? push.topic
         switch BybitPrivateTopic(rawValue: base) {
-        case .order: return .orders(try BybitStreamDecoder.data([BybitStreamOrder].self, of: push).map(\.order))
+        case .order:
+            let records = try BybitStreamDecoder.data([BybitOrderRecord].self, of: push)
+            return .orders(try records.enumerated().map { index, record in
+                try validated(field: "data[\(index)]") { try record.order() }
+            })
         case .execution: return .executions(try BybitStreamDecoder.data([BybitStreamExecution].self, of: push).map(\.fill))
         case .position: return .positions(try BybitStreamDecoder.data([BybitStreamPosition].self, of: push).map(\.position))
-        case .wallet: return .wallets(try BybitStreamDecoder.data([BybitWallet].self, of: push))
+        case .wallet: return .wallets(try BybitStreamDecoder.data([BybitWalletBalance].self, of: push))
         case nil: return nil
         }
     }
