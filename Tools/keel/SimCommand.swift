@@ -44,7 +44,7 @@ struct SimCommand: AsyncParsableCommand {
         try await simulator.run(host: host, port: port) { [host, speed, source] bound in
             // Unbuffered, so a script waiting for this line sees it at once.
             FileHandle.standardOutput.write(Data(
-                "simulator listening on http://\(host):\(bound) (Bybit V5 market REST), \(source), speed \(speed)x\n".utf8))
+                "simulator listening on http://\(host):\(bound) (Bybit V5 REST; WebSockets ws://\(host):\(bound)/v5/public/linear and /v5/private), \(source), speed \(speed)x\n".utf8))
         }
     }
 
