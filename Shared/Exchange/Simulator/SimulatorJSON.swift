@@ -1,10 +1,11 @@
 import Exchange
 
 /// A minimal JSON value the simulator writes replies with: Bybit sends every number as a
-/// string, so only `time` and `retCode` are bare numbers. Object keys keep their order.
+/// string, so only `time`, `retCode` and a few flags and counters are bare. Object keys keep their order.
 indirect enum SimJSON: Sendable {
     case string(String)
     case int(Int64)
+    case bool(Bool)
     case array([SimJSON])
     case object([(String, SimJSON)])
 
@@ -20,6 +21,8 @@ indirect enum SimJSON: Sendable {
             out += jsonString(text)
         case .int(let value):
             out += String(value)
+        case .bool(let value):
+            out += value ? "true" : "false"
         case .array(let items):
             out += "["
             for (index, item) in items.enumerated() {
