@@ -100,6 +100,47 @@ struct SimulatorTradingPositionTests {
         #expect(statuses == ["Untriggered", "Triggered", "Filled"])
     }
 
+    @Test func shortOpenedByARestingSellClosesOnItsStopLoss() throws {
+        let harness = TradingHarness()
+        let price = harness.last() + 200
+        let sell = try harness.create(["side": "Sell", "orderType": "Limit", "qty": "0.200", "price": harness.instrument.price(ticks: price)])
+        let filled = try #require(harness.firstMinute { $0 >= price })
+        harness.engine.advance(to: filled)
+        #expect(harness.order(sell["orderId"]!)?.status == .filled)
+        #expect(harness.position()?.size == -200 && harness.items("execution").last?["isMaker"] == "true")
+        // A short's stop-loss lies above the price.
+        let now = harness.last(at: filled)
+        #expect(rejectCode { try tradingStop(harness, ["stopLoss": harness.instrument.price(ticks: now - 100)], at: filled) } == 10001)
+        let stop = now + 300
+        try tradingStop(harness, ["stopLoss": harness.instrument.price(ticks: stop)], at: filled)
+        let reached = try #require(harness.firstMinute(after: filled) { $0 >= stop })
+        harness.engine.advance(to: reached)
+        #expect(harness.position()?.size == 0)
+        let close = try #require(harness.items("order").last)
+        #expect(close["stopOrderType"] == "StopLoss" && close["side"] == "Buy")
+    }
+
+    @Test func conditionalLimitRestsOnceTriggeredAndCancelsAsDeactivated() throws {
+        let harness = TradingHarness()
+        let last = harness.last()
+        let trigger = last - 200
+        let placed = try harness.create([
+            "side": "Buy", "orderType": "Limit", "qty": "0.050", "price": harness.instrument.price(ticks: trigger - 2000),
+            "triggerPrice": harness.instrument.price(ticks: trigger), "triggerDirection": "2",
+        ])
+        let reached = try #require(harness.firstMinute { $0 <= trigger })
+        harness.engine.advance(to: reached)
+        let statuses = harness.items("order").filter { $0["orderId"] == placed["orderId"] }.map { $0["orderStatus"]! }
+        #expect(statuses == ["Untriggered", "Triggered", "New"])
+
+        let waiting = try harness.create(
+            ["side": "Sell", "orderType": "Market", "qty": "0.050", "triggerPrice": harness.instrument.price(ticks: last - 5000), "triggerDirection": "2"],
+            at: reached)
+        let cancel = RequestFields(query: ["category": "linear", "symbol": "BTCUSDT", "orderId": waiting["orderId"]!])
+        _ = try harness.engine.cancelOrder(TradingHarness.key, cancel, at: reached)
+        #expect(harness.order(waiting["orderId"]!)?.status == .deactivated)
+    }
+
     @Test func fundingEveryEightHoursLongsPayShortsWhenPositive() throws {
         let shortKey = SimulatedAccount(apiKey: "short-key", secret: Secret("s"), uid: 2, startingBalance: FixedPoint(integer: 100_000))
         let harness = TradingHarness(accounts: [.standard, shortKey])

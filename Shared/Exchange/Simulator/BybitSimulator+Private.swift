@@ -184,17 +184,17 @@ extension BybitSimulator {
     /// "latencyMs": ms, "clear": true}`, every field optional; replies with what is pending.
     func configureFaults(_ fields: RequestFields) throws(SimulatorReject) -> SimJSON {
         if try fields.flag("clear") { faults.clear() }
-        if let count = try MatchingEngine.integer(fields, "refuseNext", in: 0...1_000_000) {
+        if let count = try fields.integer("refuseNext", in: 0...1_000_000) {
             let text = fields["refusal"] ?? "10006"
             guard let refusal = SimulatorFaults.Refusal(rawValue: text) else {
                 throw .parameter("params error: refusal must be 10006 or 403, got \(text)")
             }
             faults.refuseNext(Int(count), with: refusal)
         }
-        if let hold = try MatchingEngine.integer(fields, "holdNextCreateMs", in: 0...3_600_000) {
+        if let hold = try fields.integer("holdNextCreateMs", in: 0...3_600_000) {
             faults.holdNextCreate(for: .milliseconds(hold))
         }
-        if let latency = try MatchingEngine.integer(fields, "latencyMs", in: 0...60_000) {
+        if let latency = try fields.integer("latencyMs", in: 0...60_000) {
             faults.latency = .milliseconds(latency)
         }
         let latency = faults.latency.components

@@ -30,12 +30,12 @@ extension MatchingEngine {
         if symbol == nil, fields["settleCoin"] != "USDT", fields["baseCoin"] == nil, fields["orderId"] == nil, fields["orderLinkId"] == nil {
             throw .parameter("params error: symbol, baseCoin or settleCoin is required")
         }
-        let limit = try Self.integer(fields, "limit", in: 1...50) ?? 20
-        let offset = try Self.integer(fields, "cursor", in: 0...Int64(Int32.max)) ?? 0
+        let limit = try fields.integer("limit", in: 1...50) ?? 20
+        let offset = try fields.integer("cursor", in: 0...Int64(Int32.max)) ?? 0
         let includeClosed = (fields["openOnly"] ?? "0") != "0"
         return try withLedger { (ledger: inout TradingLedger) throws(SimulatorReject) -> SimJSON in
             ledger.advance(to: now)
-            var orders = try ledger.orders(
+            var orders = ledger.orders(
                 apiKey, symbol: symbol, orderId: fields["orderId"], orderLinkId: fields["orderLinkId"], includeClosed: includeClosed)
             if let baseCoin = fields["baseCoin"] {
                 orders = orders.filter { ledger.instrument($0.symbol).baseCoin == baseCoin }
@@ -159,13 +159,5 @@ extension MatchingEngine {
             ("kycLevel", .string("LEVEL_DEFAULT")),
             ("kycRegion", .string("")),
         ])
-    }
-
-    static func integer(_ fields: RequestFields, _ name: String, in range: ClosedRange<Int64>) throws(SimulatorReject) -> Int64? {
-        guard let text = fields[name] else { return nil }
-        guard let value = Int64(text), range.contains(value) else {
-            throw .parameter("params error: \(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(text)")
-        }
-        return value
     }
 }

@@ -57,6 +57,15 @@ struct RequestFields: Sendable {
         }
     }
 
+    /// An integer field within `range`; nil when absent.
+    func integer(_ name: String, in range: ClosedRange<Int64>) throws(SimulatorReject) -> Int64? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int64(text), range.contains(value) else {
+            throw .parameter("params error: \(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(text)")
+        }
+        return value
+    }
+
     /// One-way mode only: `positionIdx` absent or 0.
     func oneWayPositionIndex() throws(SimulatorReject) {
         if let index = self["positionIdx"], index != "0" {

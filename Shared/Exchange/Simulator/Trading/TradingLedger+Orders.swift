@@ -105,14 +105,11 @@ extension TradingLedger {
 
     /// Orders for `/v5/order/realtime`, newest first: one by id (whatever its status), else the
     /// open ones of `symbol`, or with `includeClosed` the closed ones too (the latest 500).
-    func orders(_ apiKey: String, symbol: Symbol?, orderId: String?, orderLinkId: String?, includeClosed: Bool) throws(SimulatorReject) -> [EngineOrder] {
+    func orders(_ apiKey: String, symbol: Symbol?, orderId: String?, orderLinkId: String?, includeClosed: Bool) -> [EngineOrder] {
         guard let account = accounts[apiKey] else { return [] }
         if (orderId ?? "").isEmpty == false || (orderLinkId ?? "").isEmpty == false {
-            do {
-                return [account.orders[try orderIndex(apiKey, symbol: symbol, orderId: orderId, orderLinkId: orderLinkId)]]
-            } catch {
-                return []
-            }
+            let index = try? orderIndex(apiKey, symbol: symbol, orderId: orderId, orderLinkId: orderLinkId)
+            return index.map { [account.orders[$0]] } ?? []
         }
         var selected: [EngineOrder] = []
         var closed = 0
