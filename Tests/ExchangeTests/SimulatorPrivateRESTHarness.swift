@@ -93,9 +93,10 @@ struct SignedSession: Sendable {
 /// Starts a simulator on a free loopback port, runs `body`, and stops it.
 func withPrivateSimulator<T>(
     _ configuration: BybitSimulator.Configuration = .init(),
+    clock: SimulatorClock = SimulatorClock(),
     _ body: (BybitSimulator, SignedSession) async throws -> T
 ) async throws -> T {
-    let simulator = BybitSimulator(configuration: configuration)
+    let simulator = BybitSimulator(configuration: configuration, clock: clock)
     let port = try await simulator.start(host: "127.0.0.1", port: 0)
     let session = SignedSession(baseURL: "http://127.0.0.1:\(port)")
     do {

@@ -155,6 +155,29 @@ struct SimulatorPrivateRESTTests {
         }
     }
 
+    @Test func privateRequestsAdvanceTheEngineToTheSimulatorsClock() async throws {
+        // Just before an 08:00 UTC funding settlement, on a clock that moves only when told.
+        let settlement = Timestamp(milliseconds: (Timestamp.systemNow().milliseconds / 28_800_000 + 1) * 28_800_000)
+        let clock = ManualClock(settlement.adding(milliseconds: -120_000))
+        try await withPrivateSimulator(.init(historyMinutes: 60), clock: SimulatorClock(clock)) { simulator, session in
+            let create = try await session.post(
+                "/v5/order/create", #"{"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1.000"}"#, at: clock.now())
+            #expect(create.retCode == 0)
+            func walletBalance() async throws -> FixedPoint {
+                let reply = try await session.get("/v5/account/wallet-balance", "accountType=UNIFIED", at: clock.now())
+                return try FixedPoint(parsing: try #require(reply.result["list"]?[0]?["totalWalletBalance"]?.string))
+            }
+            let before = try await walletBalance()
+            clock.advance(by: .seconds(180))
+            let after = try await walletBalance()
+            let btc = try Symbol("BTCUSDT")
+            let mark = simulator.engine.withLedger { $0.lastTicks(btc, at: settlement) }
+            let instrument = try #require(simulator.market.instrument(btc))
+            let funding = applying(simulator.market.fundingRate(btc, at: settlement.adding(milliseconds: -1)), to: instrument.value(qty: 1000, ticks: mark))
+            #expect(try before - after == FixedPoint(units: funding, scale: USDT.scale))
+        }
+    }
+
     @Test func faultsInjectedOverTheAdminRoute() async throws {
         try await withPrivateSimulator { simulator, session in
             let http = CurlHTTPClient()

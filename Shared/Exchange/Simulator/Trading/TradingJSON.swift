@@ -94,6 +94,7 @@ enum TradingJSON {
             ("execTime", .string(String(execution.time.milliseconds))),
             ("isMaker", .bool(execution.isMaker)),
             ("feeRate", .string(execution.feeRate.description)),
+            ("feeCurrency", .string("USDT")),
             ("tradeIv", .string("")),
             ("markIv", .string("")),
             ("markPrice", .string(instrument.price(ticks: execution.markTicks))),
