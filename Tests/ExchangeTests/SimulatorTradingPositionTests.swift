@@ -91,6 +91,10 @@ struct SimulatorTradingPositionTests {
         let id = placed["orderId"]!
         #expect(harness.order(id)?.status == .untriggered && harness.position() == nil)
         #expect(rejectCode { try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.050", "triggerPrice": "70000.00"]) } == 10001)
+        let passed = harness.instrument.price(ticks: harness.last() - 10)
+        #expect(rejectCode { try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.050", "triggerPrice": passed, "triggerDirection": "1"]) } == 110092)
+        let above = harness.instrument.price(ticks: harness.last() + 10)
+        #expect(rejectCode { try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.050", "triggerPrice": above, "triggerDirection": "2"]) } == 110093)
         let reached = try #require(harness.firstMinute { $0 >= trigger })
         harness.engine.advance(to: reached.adding(milliseconds: -1))
         #expect(harness.order(id)?.status == .untriggered)
@@ -139,6 +143,18 @@ struct SimulatorTradingPositionTests {
         let cancel = RequestFields(query: ["category": "linear", "symbol": "BTCUSDT", "orderId": waiting["orderId"]!])
         _ = try harness.engine.cancelOrder(TradingHarness.key, cancel, at: reached)
         #expect(harness.order(waiting["orderId"]!)?.status == .deactivated)
+    }
+
+    @Test func triggeredOrderTheAccountCannotAffordIsRejected() throws {
+        let poor = SimulatedAccount(apiKey: "keel-sim-key", secret: Secret("s"), uid: 3, startingBalance: FixedPoint(integer: 1_000))
+        let harness = TradingHarness(accounts: [poor])
+        let trigger = harness.last() + 250
+        // 1 BTC at 10x needs about 6,000 USDT of margin; the account holds 1,000.
+        let placed = try harness.create(["side": "Buy", "orderType": "Market", "qty": "1.000", "triggerPrice": harness.instrument.price(ticks: trigger), "triggerDirection": "1"])
+        let reached = try #require(harness.firstMinute { $0 >= trigger })
+        harness.engine.advance(to: reached)
+        let order = try #require(harness.order(placed["orderId"]!))
+        #expect(order.status == .rejected && order.rejectReason == "EC_InsufficientBalance" && harness.position() == nil)
     }
 
     @Test func fundingEveryEightHoursLongsPayShortsWhenPositive() throws {

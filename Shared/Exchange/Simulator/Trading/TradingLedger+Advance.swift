@@ -40,7 +40,8 @@ extension TradingLedger {
     }
 
     /// Conditional orders whose trigger the last price reached become Triggered, then run as
-    /// their order type (a market order fills, a limit order rests or fills).
+    /// their order type (a market order fills, a limit order rests or fills), or are Rejected
+    /// when the account can no longer afford them.
     mutating func triggerConditionals(_ apiKey: String, symbol: Symbol, last: Int64, at time: Timestamp) {
         let due = accounts[apiKey]!.orders.indices.filter { index in
             let order = accounts[apiKey]!.orders[index]
@@ -53,8 +54,22 @@ extension TradingLedger {
                 account.orders[index].updatedTime = time
             }
             report(apiKey, orders: [accounts[apiKey]!.orders[index]], executions: [], at: time)
-            withAccount(apiKey) { $0.orders[index].status = .new }
-            execute(apiKey, index: index, at: time)
+            let request = accounts[apiKey]!.orders[index].request
+            let affordable = request.reduceOnly
+                || orderMargin(request, position: position(apiKey, symbol), last: last) <= availableBalance(apiKey, at: time)
+            withAccount(apiKey) { account in
+                account.orders[index].status = .new
+                if !affordable {
+                    account.orders[index].rejectReason = "EC_InsufficientBalance"
+                    account.orders[index].finish(at: time)
+                    account.orders[index].status = .rejected
+                }
+            }
+            if affordable {
+                execute(apiKey, index: index, at: time)
+            } else {
+                report(apiKey, orders: [accounts[apiKey]!.orders[index]], executions: [], at: time)
+            }
         }
     }
 

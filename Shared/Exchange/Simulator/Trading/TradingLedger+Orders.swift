@@ -16,6 +16,16 @@ extension TradingLedger {
                 side: request.side, takeProfit: request.takeProfitTicks, stopLoss: request.stopLossTicks,
                 base: request.priceTicks ?? request.triggerTicks ?? last, instrument: instrument)
         }
+        if let trigger = request.triggerTicks {
+            if request.triggerDirection == 1, trigger <= last {
+                throw SimulatorReject(
+                    code: 110092, message: "expect Rising, but trigger_price[\(instrument.price(ticks: trigger))] <= current[\(instrument.price(ticks: last))]??LastPrice")
+            }
+            if request.triggerDirection == 2, trigger >= last {
+                throw SimulatorReject(
+                    code: 110093, message: "expect Falling, but trigger_price[\(instrument.price(ticks: trigger))] >= current[\(instrument.price(ticks: last))]??LastPrice")
+            }
+        }
         if request.reduceOnly {
             guard let held = position?.side, held != request.side else {
                 throw SimulatorReject(code: 110017, message: "Reduce-only rule not satisfied")
