@@ -196,6 +196,10 @@ struct SimulatorPrivateRESTTests {
 
             _ = try await http.send(HTTPRequest(method: .post, url: session.baseURL + "/sim/faults", body: Array(#"{"latencyMs":50}"#.utf8)))
             #expect(simulator.faults.latency == .milliseconds(50))
+            // Latency is a floor on every reply, whatever the machine's load.
+            let started = ContinuousClock.now
+            #expect(try await http.send(time).status == 200)
+            #expect(ContinuousClock.now - started >= .milliseconds(50))
             let bad = try await http.send(HTTPRequest(method: .post, url: session.baseURL + "/sim/faults", body: Array(#"{"refuseNext":1,"refusal":"500"}"#.utf8)))
             #expect(bad.bodyText.contains("\"retCode\":10001"))
         }
