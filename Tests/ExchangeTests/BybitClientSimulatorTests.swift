@@ -16,18 +16,10 @@ struct BybitClientSimulatorTests {
         alerts: AlertLog = AlertLog(),
         _ body: (BybitSimulator, BybitRESTClient, String) async throws -> T
     ) async throws -> T {
-        let simulator = BybitSimulator(configuration: configuration, clock: clock)
-        let port = try await simulator.start(host: "127.0.0.1", port: 0)
-        #expect(port > 0)
-        let baseURL = "http://127.0.0.1:\(port)"
-        let client = BybitRESTClient(configuration: .init(baseURL: baseURL, alert: alerts.record), budget: budget)
-        do {
-            let result = try await body(simulator, client, baseURL)
-            await simulator.stop()
-            return result
-        } catch {
-            await simulator.stop()
-            throw error
+        try await withRunningSimulator(configuration, clock: clock) { simulator, port in
+            let baseURL = "http://127.0.0.1:\(port)"
+            let client = BybitRESTClient(configuration: .init(baseURL: baseURL, alert: alerts.record), budget: budget)
+            return try await body(simulator, client, baseURL)
         }
     }
 

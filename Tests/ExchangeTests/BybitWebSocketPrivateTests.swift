@@ -15,7 +15,7 @@ struct BybitWebSocketPrivateTests {
     }
 
     @Test func authenticatesSubscribesAndDecodesAccountEvents() async throws {
-        try await withStreamSimulator { simulator, port in
+        try await withRunningSimulator { simulator, port in
             let stream = privateStream(port: port)
             let (recorder, task) = recording(stream.messages, run: stream.run)
             defer { task.cancel() }
@@ -81,7 +81,7 @@ struct BybitWebSocketPrivateTests {
     }
 
     @Test func afterADropTheStreamAuthenticatesAndSubscribesAgain() async throws {
-        try await withStreamSimulator { simulator, port in
+        try await withRunningSimulator { simulator, port in
             let stream = privateStream(port: port)
             let (recorder, task) = recording(stream.messages, run: stream.run)
             defer { task.cancel() }
@@ -101,7 +101,7 @@ struct BybitWebSocketPrivateTests {
     }
 
     @Test func aBadSignatureIsRefusedAndTheConnectionClosed() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             let stream = privateStream(port: port, secret: "wrong-secret")
             let (recorder, task) = recording(stream.messages, run: stream.run)
             defer { task.cancel() }
@@ -113,7 +113,7 @@ struct BybitWebSocketPrivateTests {
     }
 
     @Test func anExpiredSignatureIsRefused() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             // A client clock a minute behind signs an `expires` already in the server's past.
             let stream = privateStream(port: port, serverNow: { Timestamp.systemNow().adding(milliseconds: -60_000) })
             let (recorder, task) = recording(stream.messages, run: stream.run)
@@ -124,7 +124,7 @@ struct BybitWebSocketPrivateTests {
     }
 
     @Test func categorisedTopicsAreServedAndCannotBeMixedWithPlainOnes() async throws {
-        try await withStreamSimulator { simulator, port in
+        try await withRunningSimulator { simulator, port in
             let stream = BybitPrivateStream(
                 configuration: .init(url: "ws://127.0.0.1:\(port)/v5/private"),
                 credentials: BybitCredentials(apiKey: "keel-sim-key", secret: Secret("keel-sim-secret")),
@@ -151,7 +151,7 @@ struct BybitWebSocketPrivateTests {
     }
 
     @Test func subscribingBeforeAuthIsRefused() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             let (connection, recorder, task) = await connectedRaw(port: port, path: "/v5/private")
             defer { task.cancel() }
             connection.send(#"{"req_id":"s","op":"subscribe","args":["order"]}"#)

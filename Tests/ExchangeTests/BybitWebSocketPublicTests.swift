@@ -67,7 +67,7 @@ struct BybitWebSocketPublicTests {
     }
 
     @Test func tradesArriveAsCoreTrades() async throws {
-        try await withStreamSimulator { simulator, port in
+        try await withRunningSimulator { simulator, port in
             let (_, recorder, task) = startStream(port: port, [.trades(btc)])
             defer { task.cancel() }
             let trades = await recorder.wait(timeout: .seconds(20)) { message -> [Trade]? in
@@ -85,7 +85,7 @@ struct BybitWebSocketPublicTests {
 
     @Test func klinesArriveAndAreConfirmedWhenTheMinuteEnds() async throws {
         let clock = minuteAlignedClock()
-        try await withStreamSimulator(clock: SimulatorClock(clock)) { _, port in
+        try await withRunningSimulator(clock: SimulatorClock(clock)) { _, port in
             let (_, recorder, task) = startStream(port: port, [.kline(.m1, btc)])
             defer { task.cancel() }
             let open = await recorder.wait { message -> Candle? in if case .candle(let candle) = message { candle } else { nil } }
@@ -107,7 +107,7 @@ struct BybitWebSocketPublicTests {
 
     @Test func tickerDeltasAreMergedIntoTheSnapshot() async throws {
         let clock = minuteAlignedClock()
-        try await withStreamSimulator(clock: SimulatorClock(clock)) { simulator, port in
+        try await withRunningSimulator(clock: SimulatorClock(clock)) { simulator, port in
             let (_, recorder, task) = startStream(port: port, [.ticker(btc)])
             defer { task.cancel() }
             let first = await recorder.wait { message -> BybitTicker? in if case .ticker(let ticker) = message { ticker } else { nil } }
@@ -135,7 +135,7 @@ struct BybitWebSocketPublicTests {
 
     @Test func theReplicaMatchesTheSimulatorsBookAtTheSameUpdateID() async throws {
         let clock = minuteAlignedClock()
-        try await withStreamSimulator(clock: SimulatorClock(clock)) { simulator, port in
+        try await withRunningSimulator(clock: SimulatorClock(clock)) { simulator, port in
             let (_, recorder, task) = startStream(port: port, [.orderBook(depth: 50, symbol: btc)])
             defer { task.cancel() }
             let first = try #require(await recorder.waitUntil { if case .orderBook = $0 { true } else { false } })
@@ -147,7 +147,7 @@ struct BybitWebSocketPublicTests {
 
     @Test func aDroppedConnectionIsBackAndResubscribedWithNoGap() async throws {
         let clock = minuteAlignedClock()
-        try await withStreamSimulator(clock: SimulatorClock(clock)) { simulator, port in
+        try await withRunningSimulator(clock: SimulatorClock(clock)) { simulator, port in
             let topic = BybitPublicTopic.orderBook(depth: 200, symbol: btc)
             let (stream, recorder, task) = startStream(port: port, [topic, .trades(btc)])
             defer { task.cancel() }
@@ -172,7 +172,7 @@ struct BybitWebSocketPublicTests {
 
     @Test func aSkippedUpdateIDTriggersAResync() async throws {
         let clock = minuteAlignedClock()
-        try await withStreamSimulator(clock: SimulatorClock(clock)) { simulator, port in
+        try await withRunningSimulator(clock: SimulatorClock(clock)) { simulator, port in
             let topic = BybitPublicTopic.orderBook(depth: 50, symbol: btc)
             let (stream, recorder, task) = startStream(port: port, [topic])
             defer { task.cancel() }
@@ -194,7 +194,7 @@ struct BybitWebSocketPublicTests {
     }
 
     @Test func subscriptionsOverTheArgsLimitGoInBatches() async throws {
-        try await withStreamSimulator { simulator, port in
+        try await withRunningSimulator { simulator, port in
             let stream = BybitPublicStream(
                 configuration: .init(url: "ws://127.0.0.1:\(port)/v5/public/linear", maxArgsCharacters: 50),
                 logger: streamTestLogger)
@@ -212,7 +212,7 @@ struct BybitWebSocketPublicTests {
     }
 
     @Test func theHeartbeatIsAnsweredAndKeepsAQuietConnectionAlive() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             let stream = BybitPublicStream(
                 configuration: .init(url: "ws://127.0.0.1:\(port)/v5/public/linear", pingInterval: .milliseconds(200), deadAfter: .seconds(5)),
                 logger: streamTestLogger)
@@ -226,7 +226,7 @@ struct BybitWebSocketPublicTests {
     }
 
     @Test func aSilentConnectionIsDeclaredDeadAndReconnected() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             // No subscriptions and no heartbeat: nothing arrives, so the link is declared dead.
             let connection = ReconnectingWebSocket(
                 configuration: .init(url: "ws://127.0.0.1:\(port)/v5/public/linear", pingInterval: .seconds(600),

@@ -52,25 +52,6 @@ func recording<Message: Sendable>(_ messages: AsyncStream<Message>, run: @escapi
     return (recorder, task)
 }
 
-/// A simulator started on a free loopback port for `body`, stopped afterwards (which closes
-/// its WebSocket connections).
-func withStreamSimulator<T>(
-    _ configuration: BybitSimulator.Configuration = .init(),
-    clock: SimulatorClock = SimulatorClock(),
-    _ body: (BybitSimulator, Int) async throws -> T
-) async throws -> T {
-    let simulator = BybitSimulator(configuration: configuration, clock: clock)
-    let port = try await simulator.start(host: "127.0.0.1", port: 0)
-    do {
-        let result = try await body(simulator, port)
-        await simulator.stop()
-        return result
-    } catch {
-        await simulator.stop()
-        throw error
-    }
-}
-
 /// A manual clock one second into a minute, so a test that moves it less than 59 s stays
 /// within one one-minute bar (the book's prices only move between bars).
 func minuteAlignedClock() -> ManualClock {
@@ -120,7 +101,7 @@ func jsonObject(_ text: String) -> [String: Any]? {
 @Suite("Simulator WebSocket protocol", .serialized)
 struct SimulatorWebSocketTests {
     @Test func subscribeIsAcknowledgedAndABadTopicIsNamed() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             let (connection, recorder, task) = await connectedRaw(port: port, path: "/v5/public/linear")
             defer { task.cancel() }
             connection.send(#"{"req_id":"r1","op":"subscribe","args":["publicTrade.BTCUSDT"]}"#)
@@ -138,7 +119,7 @@ struct SimulatorWebSocketTests {
     }
 
     @Test func pingsGetThePublicAndPrivatePongShapes() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             let (linear, linearRecorder, linearTask) = await connectedRaw(port: port, path: "/v5/public/linear")
             defer { linearTask.cancel() }
             linear.send(#"{"req_id":"p1","op":"ping"}"#)
@@ -157,7 +138,7 @@ struct SimulatorWebSocketTests {
     }
 
     @Test func malformedFramesGetAFailureAndTheConnectionStaysUp() async throws {
-        try await withStreamSimulator { _, port in
+        try await withRunningSimulator { _, port in
             let (connection, recorder, task) = await connectedRaw(port: port, path: "/v5/public/linear")
             defer { task.cancel() }
             connection.send(#"{"op":"subscribe","args":["#)
@@ -169,7 +150,7 @@ struct SimulatorWebSocketTests {
     }
 
     @Test func theAdminRouteDropsEveryConnection() async throws {
-        try await withStreamSimulator { simulator, port in
+        try await withRunningSimulator { simulator, port in
             let (_, recorder, task) = await connectedRaw(port: port, path: "/v5/public/linear")
             defer { task.cancel() }
             // The server registers the connection once its handler runs, just after the upgrade.
@@ -196,7 +177,7 @@ struct SimulatorWebSocketTests {
 
     @Test func tickHandlersRunWithTheSimulatorsTime() async throws {
         let clock = ManualClock(Timestamp(milliseconds: 1_700_000_000_000))
-        try await withStreamSimulator(clock: SimulatorClock(clock)) { simulator, _ in
+        try await withRunningSimulator(clock: SimulatorClock(clock)) { simulator, _ in
             let seen = Recorder<Timestamp>()
             let (times, continuation) = AsyncStream<Timestamp>.makeStream()
             simulator.onTick { continuation.yield($0) }

@@ -9,6 +9,7 @@ import Synchronization
 /// codes, IP rate-limit window (HTTP 403) and `X-Bapi-Limit*` headers.
 ///
 /// Market data: `GET /v5/market/time`, `/instruments-info`, `/kline`, `/tickers`, `/orderbook`.
+/// Private (signed) endpoints and fault injection: `BybitSimulator+Private.swift`.
 /// Every client on loopback shares one IP window, as they would share one IP at Bybit.
 public final class BybitSimulator: Sendable {
     public struct Configuration: Sendable {
@@ -27,10 +28,16 @@ public final class BybitSimulator: Sendable {
         public var ipWindow: Duration
         /// Per-endpoint budget reported in `X-Bapi-Limit*` (rolling 1 s), else retCode 10006.
         public var endpointLimitPerSecond: Int
-        /// How often the tick loop runs (tick handlers, WebSocket pushes).
+        /// How often the tick loop runs (the matching engine, WebSocket pushes).
         public var tickInterval: Duration = .milliseconds(MarketBoard.bookStep)
-        /// API keys and secrets the private WebSocket accepts.
-        public var webSocketCredentials: [String: Secret] = ["keel-sim-key": Secret("keel-sim-secret")]
+        /// Accounts of the private endpoints and the private WebSocket, by API key.
+        public var accounts: [SimulatedAccount]
+        /// Fees and margin rates of the matching engine.
+        public var trading: TradingParameters
+        /// Per-UID limits of the private endpoints by path (rolling 1 s), else retCode 10006.
+        public var privateLimitsPerSecond: [String: Int]
+        /// Added before every REST reply; `faults.latency` changes it while running.
+        public var latency: Duration
 
         public init(
             seed: UInt64 = 42,
@@ -40,7 +47,11 @@ public final class BybitSimulator: Sendable {
             instrumentsPageSize: Int = 5,
             ipLimit: Int = 600,
             ipWindow: Duration = .seconds(5),
-            endpointLimitPerSecond: Int = 120
+            endpointLimitPerSecond: Int = 120,
+            accounts: [SimulatedAccount] = [.standard],
+            trading: TradingParameters = TradingParameters(),
+            privateLimitsPerSecond: [String: Int] = BybitSimulator.bybitPrivateLimits,
+            latency: Duration = .zero
         ) {
             self.seed = seed
             self.instruments = instruments
@@ -50,6 +61,10 @@ public final class BybitSimulator: Sendable {
             self.ipLimit = ipLimit
             self.ipWindow = ipWindow
             self.endpointLimitPerSecond = endpointLimitPerSecond
+            self.accounts = accounts
+            self.trading = trading
+            self.privateLimitsPerSecond = privateLimitsPerSecond
+            self.latency = latency
         }
     }
 
@@ -67,6 +82,8 @@ public final class BybitSimulator: Sendable {
     struct State: Sendable {
         var ipWindow: RollingWindow
         var endpointWindows: [String: RollingWindow] = [:]
+        /// Per-UID windows of the private endpoints, keyed "uid path".
+        var uidWindows: [String: RollingWindow] = [:]
         var forbidden = 0
     }
 
@@ -79,6 +96,10 @@ public final class BybitSimulator: Sendable {
     let privateStreams = PrivateStreamHub()
     /// Live WebSocket sessions and tick handlers.
     let streams = SimulatorStreams()
+    /// Accounts, orders and positions behind the private endpoints.
+    public let engine: MatchingEngine
+    /// Refusals, held replies and latency injected on demand (also `POST /sim/faults`).
+    public let faults: SimulatorFaults
     let state: Mutex<State>
     private let server = Mutex<Task<Void, any Error>?>(nil)
     private let logger: Logger
@@ -90,11 +111,20 @@ public final class BybitSimulator: Sendable {
             instruments: configuration.instruments, seed: configuration.seed,
             historyMinutes: configuration.historyMinutes, now: clock.now(), replay: configuration.replay)
         self.state = Mutex(State(ipWindow: RollingWindow(limit: configuration.ipLimit, window: configuration.ipWindow)))
+        self.faults = SimulatorFaults(latency: configuration.latency)
+        let streams = privateStreams
+        self.engine = MatchingEngine(
+            market: market, accounts: configuration.accounts, parameters: configuration.trading, start: clock.now(),
+            publish: { streams.publish($0) })
         // Without a logger of the caller's, the server stays silent: Hummingbird logs a normal
         // `stop()` (task cancellation) at error level. Start-up failures still throw from `start`.
         var quiet = logger ?? Logger(label: "keel.simulator")
         if logger == nil { quiet.logLevel = .critical }
         self.logger = quiet
+        // Resting orders, triggers, funding and liquidation move with the market, not only
+        // when a private request arrives.
+        let engine = self.engine
+        onTick { engine.advance(to: $0) }
     }
 
     /// Requests refused with HTTP 403 so far.
@@ -150,12 +180,15 @@ public final class BybitSimulator: Sendable {
         for name in paths {
             let path = "/v5/market/" + name
             router.get(RouterPath(path)) { [self] request, _ -> Response in
+                await self.faults.delay()
+                if let refusal = self.faults.takeRefusal() { return self.refused(with: refusal) }
                 var query: [String: String] = [:]
                 for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
                 return self.respond(path: path, query: query)
             }
         }
         addFaultRoutes(to: router)
+        registerPrivateRoutes(on: router)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: webSocketChannel),

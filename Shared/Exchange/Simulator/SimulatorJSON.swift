@@ -1,7 +1,7 @@
 import Exchange
 
 /// A minimal JSON value the simulator writes replies with: Bybit sends every number as a
-/// string, so only `time` and `retCode` are bare numbers. Object keys keep their order.
+/// string, so only `time`, `retCode` and a few flags and counters are bare. Object keys keep their order.
 indirect enum SimJSON: Sendable {
     case string(String)
     case int(Int64)
