@@ -65,12 +65,26 @@ final class TradingHarness: Sendable {
         engine.withLedger { $0.lastTicks(symbol ?? btc, at: time) }
     }
 
-    /// The first minute after `start` (within `days`) whose last price satisfies `condition`.
-    func firstMinute(after start: Timestamp = TradingHarness.start, days: Int64 = 5, where condition: (Int64) -> Bool) -> Timestamp? {
-        var time = start
+    /// The first instant after `start` (within `days`) at which the last price satisfies
+    /// `condition`, a price threshold: minutes whose whole range misses it are skipped, then the
+    /// minute's price path is searched step by step.
+    func firstInstant(after start: Timestamp = TradingHarness.start, days: Int64 = 5, where condition: (Int64) -> Bool) -> Timestamp? {
+        let step = IntraMinutePath.stepMilliseconds
+        var minute = Timestamp(milliseconds: start.milliseconds / 60_000 * 60_000)
         for _ in 0..<(days * 1440) {
-            time = time.adding(milliseconds: 60_000)
-            if condition(last(at: time)) { return time }
+            let end = minute.adding(milliseconds: 60_000)
+            let range = market.withSeries(btc, through: end) { series -> (Int64, Int64) in
+                let bar = series.bars[Int(series.minuteIndex(minute))]
+                return (bar.low, bar.high)
+            }
+            if let (low, high) = range, condition(low) || condition(high) {
+                var time = Timestamp(milliseconds: max(minute.milliseconds, (start.milliseconds / step + 1) * step))
+                while time < end {
+                    if condition(last(at: time)) { return time }
+                    time = time.adding(milliseconds: step)
+                }
+            }
+            minute = end
         }
         return nil
     }

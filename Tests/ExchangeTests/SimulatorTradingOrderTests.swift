@@ -57,7 +57,7 @@ struct SimulatorTradingOrderTests {
         let wallet = harness.account().walletBalance
         #expect(harness.engine.withLedger { $0.walletSummary(TradingHarness.key, at: start).orderIM } > 0)
 
-        let reached = try #require(harness.firstMinute { $0 <= price })
+        let reached = try #require(harness.firstInstant { $0 <= price })
         harness.engine.advance(to: reached.adding(milliseconds: -1))
         #expect(harness.order(id)?.status == .new)
         harness.engine.advance(to: reached)
@@ -85,7 +85,7 @@ struct SimulatorTradingOrderTests {
     @Test func immediateOrCancelTakesWhatCrossesAndCancelsTheRest() throws {
         let harness = TradingHarness()
         let last = harness.last()
-        let levels = harness.engine.withLedger { $0.takerLevels(harness.btc, side: .buy, last: last, at: start) }
+        let levels = harness.engine.withLedger { $0.takerLevels(harness.btc, side: .buy, at: start) }
         let available = levels.prefix(2).reduce(0) { $0 + $1.sizeUnits }
         let placed = try harness.create(["side": "Buy", "orderType": "Limit", "timeInForce": "IOC", "qty": "5.000", "price": harness.instrument.price(ticks: last + 2)])
         let order = try #require(harness.order(placed["orderId"]!))

@@ -23,7 +23,7 @@ struct SimulatorTradingPositionTests {
         let target = last + 1500
         _ = try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.100", "takeProfit": harness.instrument.price(ticks: target)])
         #expect(harness.position()?.takeProfit == target)
-        let reached = try #require(harness.firstMinute { $0 >= target })
+        let reached = try #require(harness.firstInstant { $0 >= target })
         harness.engine.advance(to: reached.adding(milliseconds: -1))
         #expect(harness.position()?.size == 100)
         harness.engine.advance(to: reached)
@@ -39,7 +39,7 @@ struct SimulatorTradingPositionTests {
         _ = try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.100"])
         let stop = last - 300
         try tradingStop(harness, ["stopLoss": harness.instrument.price(ticks: stop)])
-        let reached = try #require(harness.firstMinute { $0 <= stop })
+        let reached = try #require(harness.firstInstant { $0 <= stop })
         harness.engine.advance(to: reached)
         #expect(harness.position()?.size == 0)
         #expect(harness.items("order").last?["stopOrderType"] == "StopLoss")
@@ -58,7 +58,7 @@ struct SimulatorTradingPositionTests {
         #expect(harness.position()?.trailing?.distance == distance)
         // The expected trigger: the first minute whose price is `distance` below the best since.
         var best = harness.last()
-        let trigger = try #require(harness.firstMinute { price in
+        let trigger = try #require(harness.firstInstant { price in
             best = max(best, price)
             return price <= best - distance
         })
@@ -75,7 +75,7 @@ struct SimulatorTradingPositionTests {
         _ = try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.100"])
         let activation = last + 200
         try tradingStop(harness, ["trailingStop": harness.instrument.price(ticks: 50), "activePrice": harness.instrument.price(ticks: activation)])
-        let activated = try #require(harness.firstMinute { $0 >= activation })
+        let activated = try #require(harness.firstInstant { $0 >= activation })
         harness.engine.advance(to: activated.adding(milliseconds: -1))
         #expect(harness.position()?.trailing?.extreme == nil)
         harness.engine.advance(to: activated)
@@ -95,7 +95,7 @@ struct SimulatorTradingPositionTests {
         #expect(rejectCode { try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.050", "triggerPrice": passed, "triggerDirection": "1"]) } == 110092)
         let above = harness.instrument.price(ticks: harness.last() + 10)
         #expect(rejectCode { try harness.create(["side": "Buy", "orderType": "Market", "qty": "0.050", "triggerPrice": above, "triggerDirection": "2"]) } == 110093)
-        let reached = try #require(harness.firstMinute { $0 >= trigger })
+        let reached = try #require(harness.firstInstant { $0 >= trigger })
         harness.engine.advance(to: reached.adding(milliseconds: -1))
         #expect(harness.order(id)?.status == .untriggered)
         harness.engine.advance(to: reached)
@@ -108,7 +108,7 @@ struct SimulatorTradingPositionTests {
         let harness = TradingHarness()
         let price = harness.last() + 200
         let sell = try harness.create(["side": "Sell", "orderType": "Limit", "qty": "0.200", "price": harness.instrument.price(ticks: price)])
-        let filled = try #require(harness.firstMinute { $0 >= price })
+        let filled = try #require(harness.firstInstant { $0 >= price })
         harness.engine.advance(to: filled)
         #expect(harness.order(sell["orderId"]!)?.status == .filled)
         #expect(harness.position()?.size == -200 && harness.items("execution").last?["isMaker"] == "true")
@@ -117,7 +117,7 @@ struct SimulatorTradingPositionTests {
         #expect(rejectCode { try tradingStop(harness, ["stopLoss": harness.instrument.price(ticks: now - 100)], at: filled) } == 10001)
         let stop = now + 300
         try tradingStop(harness, ["stopLoss": harness.instrument.price(ticks: stop)], at: filled)
-        let reached = try #require(harness.firstMinute(after: filled) { $0 >= stop })
+        let reached = try #require(harness.firstInstant(after: filled) { $0 >= stop })
         harness.engine.advance(to: reached)
         #expect(harness.position()?.size == 0)
         let close = try #require(harness.items("order").last)
@@ -132,7 +132,7 @@ struct SimulatorTradingPositionTests {
             "side": "Buy", "orderType": "Limit", "qty": "0.050", "price": harness.instrument.price(ticks: trigger - 2000),
             "triggerPrice": harness.instrument.price(ticks: trigger), "triggerDirection": "2",
         ])
-        let reached = try #require(harness.firstMinute { $0 <= trigger })
+        let reached = try #require(harness.firstInstant { $0 <= trigger })
         harness.engine.advance(to: reached)
         let statuses = harness.items("order").filter { $0["orderId"] == placed["orderId"] }.map { $0["orderStatus"]! }
         #expect(statuses == ["Untriggered", "Triggered", "New"])
@@ -151,7 +151,7 @@ struct SimulatorTradingPositionTests {
         let trigger = harness.last() + 250
         // 1 BTC at 10x needs about 6,000 USDT of margin; the account holds 1,000.
         let placed = try harness.create(["side": "Buy", "orderType": "Market", "qty": "1.000", "triggerPrice": harness.instrument.price(ticks: trigger), "triggerDirection": "1"])
-        let reached = try #require(harness.firstMinute { $0 >= trigger })
+        let reached = try #require(harness.firstInstant { $0 >= trigger })
         harness.engine.advance(to: reached)
         let order = try #require(harness.order(placed["orderId"]!))
         #expect(order.status == .rejected && order.rejectReason == "EC_InsufficientBalance" && harness.position() == nil)
@@ -193,7 +193,7 @@ struct SimulatorTradingPositionTests {
         let average = harness.instrument.ticks(notional: position.entryNotional, qty: position.quantity)
         // 100x with 0.5 % maintenance: liquidated about 0.5 % below entry.
         #expect(abs(liquidation - average * 995 / 1000) <= 1)
-        let crossed = try #require(harness.firstMinute { $0 <= liquidation })
+        let crossed = try #require(harness.firstInstant { $0 <= liquidation })
         harness.engine.advance(to: crossed.adding(milliseconds: -1))
         #expect(harness.position()?.size == 500)
         let wallet = harness.account().walletBalance

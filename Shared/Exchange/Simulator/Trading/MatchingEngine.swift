@@ -83,13 +83,9 @@ struct TradingLedger: Sendable {
         market.instrument(symbol)!
     }
 
-    /// The last price of `symbol` at `time`: the close of the minute bar containing it, read
-    /// by index so that a catch-up over past minutes sees each minute's own price.
+    /// The last price of `symbol` at `time`, on the market's price path.
     func lastTicks(_ symbol: Symbol, at time: Timestamp) -> Int64 {
-        market.withSeries(symbol, through: time) { series -> Int64 in
-            let index = Int(series.minuteIndex(time))
-            return series.bars.indices.contains(index) ? series.bars[index].close : series.lastClose
-        } ?? market.lastPriceTicks(symbol, at: time)
+        market.lastPriceTicks(symbol, at: time)
     }
 
     mutating func newOrderID() -> String {

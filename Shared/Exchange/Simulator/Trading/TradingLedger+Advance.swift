@@ -4,20 +4,27 @@ extension TradingLedger {
     /// Funding settles at 00:00, 08:00 and 16:00 UTC.
     static let fundingInterval: Int64 = 28_800_000
 
-    /// Walks the market minute by minute from the last advance to `time` (the price moves once a
-    /// minute), running funding, triggers, resting limits, position stops and liquidation at
-    /// each step. With nothing open it jumps straight to `time`.
+    /// Walks the market from the last advance to `time`, running funding, triggers, resting
+    /// limits, position stops and liquidation at each step. Steps follow the price path (one
+    /// price every 250 ms); a catch-up over more than `fineCatchUp` (a long idle spell, a test's
+    /// manual clock jumping hours) steps a minute at a time instead. With nothing open it jumps
+    /// straight to `time`.
     mutating func advance(to time: Timestamp) {
         guard time > processedThrough else { return }
         defer { processedThrough = time }
         guard accounts.values.contains(where: { !activeSymbols($0).isEmpty }) else { return }
-        var checkpoint = Timestamp(milliseconds: (processedThrough.milliseconds / 60_000 + 1) * 60_000)
+        let gap = time.milliseconds - processedThrough.milliseconds
+        let step = gap <= Self.fineCatchUp ? IntraMinutePath.stepMilliseconds : 60_000
+        var checkpoint = Timestamp(milliseconds: (processedThrough.milliseconds / step + 1) * step)
         while checkpoint < time {
             process(at: checkpoint)
-            checkpoint = checkpoint.adding(milliseconds: 60_000)
+            checkpoint = checkpoint.adding(milliseconds: step)
         }
         process(at: time)
     }
+
+    /// The longest catch-up walked at the price path's own steps.
+    static let fineCatchUp: Int64 = 600_000
 
     /// Symbols in which an account has a position or an open order.
     func activeSymbols(_ account: AccountState) -> [Symbol] {

@@ -10,18 +10,10 @@ extension TradingLedger {
         accounts[apiKey]?.positions[symbol]
     }
 
-    /// The book side a taker on `side` takes from, best first, re-centred on `last`: the
-    /// board draws its book around its newest price, which during a catch-up over past minutes
-    /// is not the price at `time`.
-    func takerLevels(_ symbol: Symbol, side: Side, last: Int64, at time: Timestamp) -> [BookLevel] {
+    /// The book side a taker on `side` takes from at `time`, best first.
+    func takerLevels(_ symbol: Symbol, side: Side, at time: Timestamp) -> [BookLevel] {
         let book = market.book(symbol, at: time, depth: parameters.bookDepth)
-        let centre = book.asks.first.map { $0.priceTicks - 1 } ?? last
-        let shift = last - centre
-        let levels = side == .buy ? book.asks : book.bids
-        return levels.compactMap { level in
-            let ticks = level.priceTicks + shift
-            return ticks > 0 ? BookLevel(priceTicks: ticks, sizeUnits: level.sizeUnits) : nil
-        }
+        return side == .buy ? book.asks : book.bids
     }
 
     /// What an order may still execute: its leaves quantity, or for a reduce-only order no
@@ -37,8 +29,7 @@ extension TradingLedger {
     mutating func execute(_ apiKey: String, index: Int, at time: Timestamp) {
         let order = accounts[apiKey]!.orders[index]
         let request = order.request
-        let last = lastTicks(request.symbol, at: time)
-        let levels = takerLevels(request.symbol, side: request.side, last: last, at: time)
+        let levels = takerLevels(request.symbol, side: request.side, at: time)
         func crosses(_ ticks: Int64) -> Bool {
             guard let limit = request.priceTicks else { return true }
             return request.side == .buy ? ticks <= limit : ticks >= limit
