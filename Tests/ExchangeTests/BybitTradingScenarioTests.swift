@@ -2,6 +2,7 @@ import Core
 import Exchange
 import ExchangeSimulator
 import Foundation
+import Synchronization
 import Testing
 
 /// The conformance scenario pybit runs (Tests/Conformance/pybit_scenario.py), through Keel's own
@@ -24,7 +25,14 @@ struct BybitTradingScenarioTests {
     }
 
     @Test func scenario() async throws {
-        try await withTradingClient { _, client, _ in
+        try await withTradingClient { _, client, baseURL in
+            let stream = BybitPrivateStream(
+                configuration: .init(url: "ws" + baseURL.dropFirst(4) + "/v5/private"), credentials: Self.credentials,
+                serverNow: { client.serverNow() }, logger: streamTestLogger)
+            let (account, streaming) = recording(stream.messages, run: stream.run)
+            defer { streaming.cancel() }
+            #expect(await account.waitUntil { if case .reply(let reply) = $0 { reply.op == "subscribe" && reply.success } else { false } } != nil)
+
             let info = try await client.apiKeyInfo()
             #expect(info.canTradeLinear)
             #expect(try await client.loadInstrumentRules() == SimulatedInstrument.defaults.count)
@@ -62,9 +70,27 @@ struct BybitTradingScenarioTests {
             let market = try BybitOrderRequest(
                 symbol: btc, side: .buy, quantity: Quantity(try FixedPoint(parsing: "0.002")), kind: .market(referencePrice: last),
                 orderLinkID: "keel-market-1", takeProfit: takeProfit, stopLoss: stopLoss)
-            _ = try await client.createOrder(market)
+            let marketAck = try await client.createOrder(market)
             let filled = try #require(try await client.order(symbol: btc, orderLinkID: "keel-market-1"))
             #expect(filled.status == .filled && filled.executedQuantity == market.quantity)
+
+            // The private stream told the same story.
+            func streamed(_ link: String, _ status: OrderStatus) async -> Bool {
+                await account.waitUntil { message in
+                    guard case .orders(let orders) = message else { return false }
+                    return orders.contains { $0.clientOrderID == link && $0.status == status }
+                } != nil
+            }
+            #expect(await streamed("keel-limit-1", .new))
+            #expect(await streamed("keel-limit-1", .cancelled))
+            #expect(await streamed("keel-market-1", .filled))
+            let fills = await account.wait { message -> [Fill]? in
+                guard case .executions(let fills) = message else { return nil }
+                let ours = fills.filter { $0.orderID == marketAck.orderID }
+                return ours.isEmpty ? nil : ours
+            }?.value ?? []
+            #expect(try fills.reduce(Quantity.zero) { try $0 + $1.quantity } == market.quantity)
+            #expect(fills.allSatisfy { !$0.isMaker && $0.fee.isPositive })
 
             let position = try #require(try await client.position(symbol: btc))
             #expect(position.side == .buy && position.size == market.quantity && position.leverage == FixedPoint(integer: 5))
@@ -135,5 +161,25 @@ struct BybitTradingScenarioTests {
             }
             #expect(await client.budget.isForbidden)
         }
+    }
+
+    @Test func instrumentRulesRefreshAndKeepTheLastGoodSetWhenARefreshFails() async throws {
+        let simulator = BybitSimulator()
+        let port = try await simulator.start(port: 0)
+        let client = BybitRESTClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)", maxAttempts: 2))
+        #expect(try await client.loadInstrumentRules() == SimulatedInstrument.defaults.count)
+        let failures = Mutex<[String]>([])
+        let refresher = Task {
+            await client.refreshInstrumentRules(every: .milliseconds(100)) { error in failures.withLock { $0.append("\(error)") } }
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(failures.withLock { $0 }.isEmpty)
+        await simulator.stop()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while failures.withLock({ $0 }).isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        refresher.cancel()
+        await refresher.value
+        #expect(!failures.withLock { $0 }.isEmpty)
+        #expect(try client.rules(for: btc)?.tickSize == Price(try FixedPoint(parsing: "0.10")))
     }
 }

@@ -53,7 +53,7 @@ func recording<Message: Sendable>(_ messages: AsyncStream<Message>, run: @escapi
 }
 
 /// A manual clock one second into a minute, so a test that moves it less than 59 s stays
-/// within one one-minute bar (the book's prices only move between bars).
+/// within one one-minute bar.
 func minuteAlignedClock() -> ManualClock {
     let now = Timestamp.systemNow().milliseconds
     return ManualClock(Timestamp(milliseconds: now - now % 60_000 + 1_000))
