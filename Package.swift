@@ -114,6 +114,7 @@ let package = Package(
             path: "Shared/Exchange/Simulator",
             swiftSettings: swiftSettings
         ),
+        .target(name: "Risk", dependencies: ["Core"], path: "Shared/Risk", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",
             dependencies: [
@@ -147,6 +148,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
