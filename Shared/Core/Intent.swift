@@ -16,6 +16,8 @@ public struct Intent: Sendable, Hashable, Codable {
     /// The strategy's name, e.g. "macd_rsi".
     public let strategy: String
     public let symbol: Symbol
+    /// Entry: the direction of the position to open (buy = long). Exit: the side of the position
+    /// to close (buy = close the long), as in `signals.intents.v1`.
     public let side: Side
     public let kind: IntentKind
     /// The price the strategy saw when deciding (usually the signal candle's close).

@@ -60,8 +60,9 @@ public struct RiskEngine: Sendable {
     }
 
     private func decideExit(_ intent: Intent, portfolio: Portfolio) throws -> RiskDecision {
-        guard let open = portfolio.positions[intent.symbol], open.side == intent.side.opposite else {
-            return .rejected(.noPosition, detail: "no \(intent.side.opposite) position in \(intent.symbol) to close")
+        // An exit names the side of the position it closes (as `signals.intents.v1` does).
+        guard let open = portfolio.positions[intent.symbol], open.side == intent.side else {
+            return .rejected(.noPosition, detail: "no \(intent.side) position in \(intent.symbol) to close")
         }
         return .approved(RiskApproval(
             intent: intent, quantity: open.size, leverage: open.leverage, riskAmount: .zero,

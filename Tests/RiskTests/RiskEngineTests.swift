@@ -88,10 +88,11 @@ struct RiskEngineTests {
 
     @Test func exitsCloseTheWholeOpenPositionReduceOnly() throws {
         let portfolio = Portfolio(equity: Money(fp("10000")), positions: [try long(btc, size: "0.25")])
-        let approval = try #require(try RiskEngine().decide(try exit(.sell), portfolio: portfolio, limits: limits).approval)
+        // An exit names the side of the position it closes: buy closes the long.
+        let approval = try #require(try RiskEngine().decide(try exit(.buy), portfolio: portfolio, limits: limits).approval)
         #expect(approval.reduceOnly && approval.quantity == Quantity(fp("0.25")) && approval.riskAmount == .zero)
-        #expect(try RiskEngine().decide(try exit(.buy), portfolio: portfolio, limits: limits).rejection == .noPosition)
-        #expect(try RiskEngine().decide(try exit(.sell), portfolio: Portfolio(equity: Money(fp("10000")), positions: []), limits: limits).rejection == .noPosition)
+        #expect(try RiskEngine().decide(try exit(.sell), portfolio: portfolio, limits: limits).rejection == .noPosition)
+        #expect(try RiskEngine().decide(try exit(.buy), portfolio: Portfolio(equity: Money(fp("10000")), positions: []), limits: limits).rejection == .noPosition)
     }
 
     @Test func rulesRefuseNonsense() {
