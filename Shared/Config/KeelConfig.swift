@@ -44,6 +44,8 @@ public struct KeelConfig: Sendable, Equatable {
     public var kafka: KafkaConfig
     public var postgres: PostgresConfig
     public var redis: RedisConfig
+    public var exchange: ExchangeConfig
+    public var markets: MarketsConfig
 
     /// Reads the file at `path` (or `KEEL_CONFIG`, or none: defaults and environment only).
     public static func load(path: String?, environment: [String: String]) throws -> KeelConfig {
@@ -94,6 +96,9 @@ public struct KeelConfig: Sendable, Equatable {
             password: try reader.secret("redis.password"),
             database: try reader.int("redis.database", default: 0, in: 0...15),
             connectTimeoutMs: try reader.int("redis.connect_timeout_ms", default: 2000, in: 10...60_000))
+
+        exchange = try ExchangeConfig(reading: reader, mode: mode)
+        markets = try MarketsConfig(reading: reader)
 
         try reader.rejectUnknownFields()
     }

@@ -25,6 +25,25 @@ struct ConfigTests {
         #expect(config.postgres.port == 55432)
         #expect(config.redis.port == 56379)
         #expect(config.postgres.password == nil)
+        // Paper mode against the simulator on its default port, with its public account.
+        #expect(config.exchange.venue == .simulator && config.exchange.restURL == "http://127.0.0.1:9800")
+        #expect(config.exchange.publicWebSocketURL == "ws://127.0.0.1:9800/v5/public/linear")
+        #expect(config.exchange.apiKey == "keel-sim-key")
+        #expect(config.markets.symbols.map(\.rawValue) == ["BTCUSDT"] && config.markets.timeframes == [.m1, .m15])
+    }
+
+    @Test("the exchange section refuses what cannot trade", arguments: [
+        ("mode: live", "exchange.venue"),
+        ("exchange: {venue: bybit}", "exchange.api_key"),
+        ("exchange: {venue: bybit, api_key: K}", "exchange.api_secret"),
+        ("exchange: {rest_url: ftp://x}", "exchange.rest_url"),
+        ("exchange: {public_ws_url: http://x}", "exchange.public_ws_url"),
+        ("markets: {symbols: [btc usdt]}", "markets.symbols"),
+        ("markets: {timeframes: [7m]}", "markets.timeframes"),
+        ("markets: {symbols: []}", "markets.symbols"),
+    ])
+    func exchangeErrors(yaml: String, field: String) {
+        #expect(failure(yaml)?.field == field)
     }
 
     @Test("file values are read into their sections")
@@ -38,8 +57,15 @@ struct ConfigTests {
               properties:
                 security.protocol: SASL_SSL
             postgres: {host: db, pool_size: 12}
-            """)
+            exchange: {venue: bybit, api_key: K}
+            markets: {symbols: [BTCUSDT, ETHUSDT], timeframes: [15m, 1h, 4h], history_days: 30}
+            """, ["KEEL_EXCHANGE_API_SECRET": "s3cret"])
         #expect(config.mode == .live)
+        #expect(config.exchange.venue == .bybit && config.exchange.restURL == "https://api.bybit.com")
+        #expect(config.exchange.privateWebSocketURL == "wss://stream.bybit.com/v5/private")
+        #expect(config.exchange.apiKey == "K" && config.exchange.apiSecret.value == "s3cret")
+        #expect(config.markets.symbols.map(\.rawValue) == ["BTCUSDT", "ETHUSDT"])
+        #expect(config.markets.timeframes == [.m15, .h1, .h4] && config.markets.historyDays == 30)
         #expect(config.http.port == 9200)
         #expect(config.kafka.bootstrapServers == "broker-1:9092,broker-2:9092")
         #expect(config.kafka.sessionTimeoutMs == 45000)

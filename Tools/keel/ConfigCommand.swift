@@ -8,6 +8,6 @@ struct ConfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        print("configuration is valid (mode \(config.mode.rawValue), kafka \(config.kafka.bootstrapServers), postgres \(config.postgres.host):\(config.postgres.port), redis \(config.redis.host):\(config.redis.port))")
+        print("configuration is valid (mode \(config.mode.rawValue), kafka \(config.kafka.bootstrapServers), postgres \(config.postgres.host):\(config.postgres.port), redis \(config.redis.host):\(config.redis.port), exchange \(config.exchange.venue.rawValue) \(config.exchange.restURL), markets \(config.markets.symbols.map(\.rawValue).joined(separator: ",")) \(config.markets.timeframes.map(\.label).joined(separator: ",")))")
     }
 }
