@@ -115,6 +115,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Risk", dependencies: ["Core"], path: "Shared/Risk", swiftSettings: swiftSettings),
+        .target(name: "Execution", dependencies: ["Core", "Exchange", "Risk"], path: "Shared/Execution", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",
             dependencies: [
@@ -149,6 +150,9 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Core"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExecutionTests", dependencies: ["Execution", "Risk", "Exchange", "ExchangeSimulator", "Core"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
