@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "ExchangeTests",
             dependencies: [
-                "Exchange", "ExchangeSimulator", "Core", .product(name: "Hummingbird", package: "hummingbird"),
+                "Exchange", "ExchangeSimulator", "Core", "Config", .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
