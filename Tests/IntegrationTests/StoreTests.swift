@@ -57,6 +57,23 @@ struct StoreTests {
         }
     }
 
+    @Test func coreDecimalsRoundTripExactlyThroughNumeric() async throws {
+        try await withScratchDatabase("store_decimals") { config in
+            let pool = PostgresPool(config: config)
+            defer { Task { await pool.close() } }
+            try await pool.execute("CREATE TABLE amounts (id int PRIMARY KEY, price numeric, qty numeric, money numeric)")
+            let price = try Price(parsing: "60000.10")
+            let quantity = try Quantity(parsing: "0.00000001")
+            let money = try Money(parsing: "-123456789.12345678")
+            try await pool.execute("INSERT INTO amounts VALUES (1, $1, $2, $3)", [price, quantity, money])
+            let row = try await pool.execute("SELECT price, qty, money FROM amounts").single()
+            #expect(try row.decode(Price.self, "price") == price)
+            #expect(try row.decode(Quantity.self, "qty") == quantity)
+            #expect(try row.decode(Money.self, "money") == money)
+            #expect(try row.string("price") == "60000.10")
+        }
+    }
+
     @Test func parameterWithNulByteIsRefused() async throws {
         let pool = PostgresPool(config: try TestEnvironment.postgres())
         defer { Task { await pool.close() } }
