@@ -116,6 +116,7 @@ let package = Package(
         ),
         .target(name: "Risk", dependencies: ["Core"], path: "Shared/Risk", swiftSettings: swiftSettings),
         .target(name: "Execution", dependencies: ["Core", "Exchange", "Risk"], path: "Shared/Execution", swiftSettings: swiftSettings),
+        .target(name: "Ledger", dependencies: ["Core", "Store", "Risk"], path: "Shared/Ledger", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",
             dependencies: [
@@ -163,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime"],
+            dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "Risk", "Ledger"],
             swiftSettings: swiftSettings
         ),
     ]

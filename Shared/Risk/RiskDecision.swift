@@ -23,6 +23,19 @@ public struct RiskApproval: Sendable, Hashable {
     public let reduceOnly: Bool
     /// Notes on how the size was reached, e.g. that margin capped it.
     public let notes: [String]
+
+    public init(
+        intent: Intent, quantity: Quantity, leverage: FixedPoint, riskAmount: Money, notional: Money, reduceOnly: Bool,
+        notes: [String]
+    ) {
+        self.intent = intent
+        self.quantity = quantity
+        self.leverage = leverage
+        self.riskAmount = riskAmount
+        self.notional = notional
+        self.reduceOnly = reduceOnly
+        self.notes = notes
+    }
 }
 
 public enum RiskDecision: Sendable, Hashable {

@@ -16,5 +16,30 @@ public enum KeelMigrations {
                 );
                 """
         ),
+        Migration(
+            version: 2,
+            name: "risk_decisions",
+            sql: """
+                -- Every risk decision, one per intent: the first decision for an intent stands,
+                -- so a redelivered intent gets the same answer, never a second order.
+                CREATE TABLE risk_decisions (
+                    intent_id    text        PRIMARY KEY,
+                    strategy     text        NOT NULL,
+                    symbol       text        NOT NULL,
+                    approved     boolean     NOT NULL,
+                    reason       text,
+                    detail       text        NOT NULL DEFAULT '',
+                    quantity     numeric,
+                    leverage     numeric,
+                    risk_amount  numeric,
+                    notional     numeric,
+                    reduce_only  boolean     NOT NULL DEFAULT false,
+                    notes        jsonb       NOT NULL DEFAULT '[]',
+                    intent       jsonb       NOT NULL,
+                    decided_at   timestamptz NOT NULL
+                );
+                CREATE INDEX risk_decisions_by_time ON risk_decisions (decided_at DESC);
+                """
+        ),
     ]
 }
