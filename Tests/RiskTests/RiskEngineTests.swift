@@ -102,3 +102,26 @@ struct RiskEngineTests {
         #expect(throws: RiskRulesError.self) { try RiskRules(riskFraction: fp("0.01"), maxLeverage: FixedPoint(integer: 5), maxOpenPositions: 0) }
     }
 }
+
+@Suite("Portfolio tracker")
+struct PortfolioTrackerTests {
+    let btc = try! Symbol("BTCUSDT")
+
+    func long(_ size: String) throws -> Position {
+        try Position(symbol: btc, side: .buy, size: Quantity(parsing: size), averageEntryPrice: Price(parsing: "60000"),
+                     realisedPnL: .zero, leverage: FixedPoint(integer: 5))
+    }
+
+    @Test func newerSnapshotsWinAndFlatPositionsLeave() throws {
+        var tracker = PortfolioTracker()
+        #expect(tracker.portfolio == nil)
+        #expect(tracker.apply(equity: try Money(parsing: "1000"), at: Timestamp(milliseconds: 2)))
+        #expect(!tracker.apply(equity: try Money(parsing: "5"), at: Timestamp(milliseconds: 1)))
+        #expect(tracker.apply(try long("0.1"), sequence: 2))
+        #expect(!tracker.apply(try long("0.5"), sequence: 1))
+        #expect(tracker.portfolio?.positions[btc]?.size == (try Quantity(parsing: "0.1")))
+        #expect(tracker.portfolio?.equity == (try Money(parsing: "1000")))
+        #expect(tracker.apply(try Position.flat(symbol: btc, leverage: FixedPoint(integer: 5)), sequence: 3))
+        #expect(tracker.portfolio?.positions.isEmpty == true)
+    }
+}

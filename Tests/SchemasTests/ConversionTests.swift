@@ -73,3 +73,24 @@ struct ConversionTests {
         }
     }
 }
+
+@Suite("Account snapshots to and from messages")
+struct AccountConversionTests {
+    @Test func positionsRoundTripAndFlatIsFlat() throws {
+        let btc = try Symbol("BTCUSDT")
+        let short = try Position(symbol: btc, side: .sell, size: Quantity(parsing: "0.25"), averageEntryPrice: Price(parsing: "61000.5"),
+                                 realisedPnL: Money(parsing: "-3.2"), leverage: FixedPoint(integer: 10))
+        let message = Keel_V1_PositionSnapshot(short, venue: .simulator, sequence: 7, at: Timestamp(milliseconds: 1))
+        #expect(message.side == .short && message.sequence == 7)
+        #expect(try message.position() == short)
+        let flat = Keel_V1_PositionSnapshot(try Position.flat(symbol: btc, leverage: FixedPoint(integer: 10)), venue: .simulator, sequence: 8, at: Timestamp(milliseconds: 2))
+        #expect(try flat.position().isFlat)
+        var broken = message
+        broken.side = .flat
+        #expect(throws: SchemaConversionError.self) { try broken.position() }
+        var noEquity = Keel_V1_EquitySnapshot()
+        #expect(throws: SchemaConversionError.self) { try noEquity.equityValue() }
+        noEquity.equity = Keel_V1_Decimal(try Money(parsing: "100.5"))
+        #expect(try noEquity.equityValue() == (try Money(parsing: "100.5")))
+    }
+}
