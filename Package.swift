@@ -118,6 +118,10 @@ let package = Package(
         .target(name: "Execution", dependencies: ["Core", "Exchange", "Risk"], path: "Shared/Execution", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: ["Core", "Store", "Risk"], path: "Shared/Ledger", swiftSettings: swiftSettings),
         .target(
+            name: "RiskDesk",
+            dependencies: ["Core", "Risk", "Ledger", "Schemas", "Bus"],
+            path: "Shared/RiskDesk", swiftSettings: swiftSettings),
+        .target(
             name: "Runtime",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks",
@@ -164,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "Risk", "Ledger"],
+            dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "Risk", "Ledger", "RiskDesk"],
             swiftSettings: swiftSettings
         ),
     ]

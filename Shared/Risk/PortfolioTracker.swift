@@ -17,6 +17,17 @@ public struct PortfolioTracker: Sendable {
         return true
     }
 
+    /// Counts an approved entry as open until execution's next snapshot of the symbol (which
+    /// replaces it, whatever it says), so a second entry right behind it is refused.
+    public mutating func assumeOpened(_ approval: RiskApproval) {
+        let intent = approval.intent
+        guard let provisional = try? Position(
+            symbol: intent.symbol, side: intent.side, size: approval.quantity, averageEntryPrice: intent.referencePrice,
+            realisedPnL: .zero, leverage: approval.leverage)
+        else { return }
+        positions[intent.symbol] = (provisional, positions[intent.symbol]?.sequence ?? 0)
+    }
+
     @discardableResult
     public mutating func apply(equity value: Money, at time: Timestamp) -> Bool {
         if let held = equity, held.time >= time { return false }

@@ -1,0 +1,66 @@
+import Bus
+import Core
+import Ledger
+import Risk
+import Schemas
+
+/// A recorded decision as the message risk publishes: `risk.orders.v1` for an approval,
+/// `risk.rejections.v1` for a rejection, keyed by symbol.
+enum DecisionMessages {
+    static func message(for recorded: RecordedDecision, venue: Keel_V1_Venue) throws -> OutgoingMessage {
+        let intent = recorded.intent
+        let key = Array(intent.symbol.rawValue.utf8)
+        switch recorded.decision {
+        case .approved(let approval):
+            var order = Keel_V1_ApprovedOrder()
+            order.orderID = intent.id
+            order.intentID = intent.id
+            order.strategy = intent.strategy
+            order.symbol = intent.symbol.rawValue
+            order.venue = venue
+            order.side = Keel_V1_Side(intent.side)
+            order.kind = intent.kind == .entry ? .entry : .exit
+            order.orderType = .market
+            order.timeInForce = .ioc
+            order.reduceOnly = approval.reduceOnly
+            order.qty = Keel_V1_Decimal(approval.quantity)
+            order.referencePrice = Keel_V1_Decimal(intent.referencePrice)
+            order.leverage = Keel_V1_Decimal(approval.leverage)
+            if let stop = intent.stopLoss { order.stopLoss = Keel_V1_Decimal(stop) }
+            order.takeProfits = intent.takeProfits.map { price in
+                var target = Keel_V1_TakeProfitTarget()
+                target.price = Keel_V1_Decimal(price)
+                return target
+            }
+            order.riskAmount = Keel_V1_Decimal(approval.riskAmount)
+            order.notional = Keel_V1_Decimal(approval.notional)
+            order.decidedMs = recorded.decidedAt.milliseconds
+            order.reasons = approval.notes
+            return OutgoingMessage(topic: Topic.riskOrders.rawValue, key: key, value: try order.serializedBytes())
+        case .rejected(let reason, let detail):
+            var rejection = Keel_V1_Rejection()
+            rejection.intentID = intent.id
+            rejection.strategy = intent.strategy
+            rejection.symbol = intent.symbol.rawValue
+            rejection.side = Keel_V1_Side(intent.side)
+            rejection.kind = intent.kind == .entry ? .entry : .exit
+            rejection.reasons = [Keel_V1_RejectReason(reason)]
+            rejection.message = detail
+            rejection.decidedMs = recorded.decidedAt.milliseconds
+            return OutgoingMessage(topic: Topic.riskRejections.rawValue, key: key, value: try rejection.serializedBytes())
+        }
+    }
+}
+
+extension Keel_V1_RejectReason {
+    init(_ reason: RiskRejectionReason) {
+        self = switch reason {
+        case .positionExists: .positionExists
+        case .noPosition: .noPosition
+        case .maxOpenPositions: .maxOpenPositions
+        case .invalidStop: .invalidStop
+        case .sizeBelowMinimum: .sizeBelowMinimum
+        case .insufficientEquity: .insufficientMargin
+        }
+    }
+}
