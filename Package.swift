@@ -115,6 +115,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MarketData",
+            dependencies: ["Core", "Store", "Exchange"],
+            path: "Shared/MarketData",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Runtime",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks",
@@ -147,6 +153,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
@@ -157,7 +164,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime"],
+            dependencies: [
+                "Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "MarketData", "Exchange",
+                "ExchangeSimulator",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -413,7 +413,7 @@ struct StoreTests {
 // MARK: - Helpers
 
 /// Creates a database for one test, runs `body` with its config, and drops it afterwards.
-private func withScratchDatabase(_ prefix: String, _ body: (PostgresConfig) async throws -> Void) async throws {
+func withScratchDatabase(_ prefix: String, _ body: (PostgresConfig) async throws -> Void) async throws {
     let name = TestEnvironment.uniqueName(prefix)
     let admin = PostgresPool(config: try TestEnvironment.postgres())
     try await admin.execute("CREATE DATABASE \(postgresQuotedIdentifier(name))")
