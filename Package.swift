@@ -122,6 +122,12 @@ let package = Package(
             dependencies: ["Core", "Risk", "Ledger", "Schemas", "Bus"],
             path: "Shared/RiskDesk", swiftSettings: swiftSettings),
         .target(
+            name: "MarketData",
+            dependencies: ["Core", "Store", "Exchange"],
+            path: "Shared/MarketData",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Runtime",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks",
@@ -158,6 +164,7 @@ let package = Package(
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Risk", "Exchange", "ExchangeSimulator", "Core"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
@@ -168,7 +175,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "Risk", "Ledger", "RiskDesk"],
+            dependencies: [
+                "Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "MarketData", "Exchange",
+                "ExchangeSimulator", "Risk", "Ledger", "RiskDesk",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -41,5 +41,30 @@ public enum KeelMigrations {
                 CREATE INDEX risk_decisions_by_time ON risk_decisions (decided_at DESC);
                 """
         ),
+        Migration(
+            version: 3,
+            name: "candles",
+            sql: """
+                -- The persistent candle cache: one row per symbol, timeframe and open time
+                -- (milliseconds since the epoch, as Keel's Timestamp). Prices and volumes are
+                -- exact numeric, never float. A forming candle may be stored and is replaced
+                -- when it closes; a closed one is final.
+                CREATE TABLE candles (
+                    symbol    text    NOT NULL,
+                    timeframe text    NOT NULL,
+                    open_time bigint  NOT NULL,
+                    open      numeric NOT NULL,
+                    high      numeric NOT NULL,
+                    low       numeric NOT NULL,
+                    close     numeric NOT NULL,
+                    volume    numeric NOT NULL,
+                    turnover  numeric,
+                    is_closed boolean NOT NULL,
+                    PRIMARY KEY (symbol, timeframe, open_time)
+                );
+                -- Range reads of closed candles (history, warm-up, backfill coverage).
+                CREATE INDEX candles_closed_range ON candles (symbol, timeframe, open_time) WHERE is_closed;
+                """
+        ),
     ]
 }
