@@ -10,10 +10,10 @@ func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
 }
 
 /// A service executable: wiring only, everything else lives in Shared/.
-func service(_ name: String) -> Target {
+func service(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: "keel-\(name)",
-        dependencies: ["Runtime"],
+        dependencies: ["Runtime"] + dependencies,
         path: "Services/\(name)",
         swiftSettings: swiftSettings
     )
@@ -119,7 +119,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Core", "Store", "Risk"], path: "Shared/Ledger", swiftSettings: swiftSettings),
         .target(
             name: "RiskDesk",
-            dependencies: ["Core", "Risk", "Ledger", "Schemas", "Bus"],
+            dependencies: ["Core", "Risk", "Ledger", "Schemas", "Bus", "Exchange"],
             path: "Shared/RiskDesk", swiftSettings: swiftSettings),
         .target(
             name: "MarketData",
@@ -143,7 +143,7 @@ let package = Package(
 
         service("marketdata"),
         service("signals"),
-        service("risk"),
+        service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
         service("execution"),
         service("notifier"),
 

@@ -108,6 +108,17 @@ struct BybitTradingScenarioTests {
         }
     }
 
+    @Test func rulesAreLoadedOnFirstNeed() async throws {
+        try await withTradingClient { _, client, _ in
+            let before = try client.rules(for: btc)
+            #expect(before == nil)
+            #expect(try await client.requireRules(for: btc).symbol == btc)
+            let after = try client.rules(for: btc)
+            #expect(after != nil)
+            await #expect(throws: UnknownInstrumentError.self) { _ = try await client.requireRules(for: try Symbol("NOPEUSDT")) }
+        }
+    }
+
     @Test func anOrderBreakingARuleIsRefusedBeforeItIsSent() async throws {
         try await withTradingClient { _, client, _ in
             try await client.loadInstrumentRules()

@@ -40,6 +40,13 @@ extension BybitRESTClient {
         return rules
     }
 
+    /// The rules of `symbol`, loading every instrument's first if they are not loaded yet.
+    public func requireRules(for symbol: Symbol) async throws -> InstrumentRules {
+        if try rules(for: symbol) == nil { try await loadInstrumentRules() }
+        guard let rules = try rules(for: symbol) else { throw UnknownInstrumentError(symbol: symbol) }
+        return rules
+    }
+
     /// Throws the rule `request` breaks (`InstrumentRuleViolation`), or `UnknownInstrumentError`.
     /// Checks nothing before the rules are loaded.
     public func validate(_ request: BybitOrderRequest) throws {
