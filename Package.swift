@@ -114,6 +114,9 @@ let package = Package(
             path: "Shared/Exchange/Simulator",
             swiftSettings: swiftSettings
         ),
+        .target(name: "Indicators", dependencies: ["Core"], path: "Shared/Indicators", swiftSettings: swiftSettings),
+        .target(
+            name: "Strategy", dependencies: ["Core", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",
             dependencies: [
@@ -147,6 +150,8 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
+        .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: swiftSettings),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Indicators", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
