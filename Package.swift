@@ -127,6 +127,9 @@ let package = Package(
             path: "Shared/MarketData",
             swiftSettings: swiftSettings
         ),
+        .target(name: "Indicators", dependencies: ["Core"], path: "Shared/Indicators", swiftSettings: swiftSettings),
+        .target(
+            name: "Strategy", dependencies: ["Core", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",
             dependencies: [
@@ -165,6 +168,8 @@ let package = Package(
             name: "ExecutionTests", dependencies: ["Execution", "Risk", "Exchange", "ExchangeSimulator", "Core"],
             swiftSettings: swiftSettings),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: swiftSettings),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Indicators", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",

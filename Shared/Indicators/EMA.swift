@@ -1,0 +1,27 @@
+/// Exponential moving average with TA-Lib's seeding: the first value (at the `period`-th input)
+/// is the simple mean of the first `period` inputs; after that
+/// `ema = ema + α·(input − ema)` with `α = 2 / (period + 1)`.
+public struct EMA: Indicator {
+    public let period: Int
+    public private(set) var value: Double?
+    private var seed: WarmUpAverage
+
+    /// `period` must be at least 1.
+    public init(period: Int) {
+        precondition(period >= 1, "EMA period must be at least 1, got \(period)")
+        self.period = period
+        self.seed = WarmUpAverage(count: period)
+    }
+
+    public var smoothing: Double { 2.0 / Double(period + 1) }
+
+    @discardableResult
+    public mutating func update(_ input: Double) -> Double? {
+        if let current = value {
+            value = current + smoothing * (input - current)
+        } else {
+            value = seed.add(input)
+        }
+        return value
+    }
+}
