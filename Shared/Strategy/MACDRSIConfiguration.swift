@@ -24,4 +24,33 @@ public struct MACDRSIConfiguration: Sendable, Hashable, Codable {
     public init(tickSize: Price) {
         self.tickSize = tickSize
     }
+
+    /// Throws the first setting a strategy cannot run with.
+    public func validate() throws(StrategyConfigurationError) {
+        func refuse(_ field: String, _ reason: String) -> StrategyConfigurationError {
+            StrategyConfigurationError(field: field, reason: reason)
+        }
+        guard !name.isEmpty else { throw refuse("name", "is empty") }
+        guard tickSize.isPositive else { throw refuse("tickSize", "\(tickSize) must be greater than zero") }
+        for (field, period) in [("macdFast", macdFast), ("macdSlow", macdSlow), ("macdSignal", macdSignal), ("rsiPeriod", rsiPeriod), ("atrPeriod", atrPeriod)]
+        where period < 1 {
+            throw refuse(field, "\(period) must be at least 1")
+        }
+        guard macdFast < macdSlow else { throw refuse("macdFast", "\(macdFast) must be below macdSlow \(macdSlow)") }
+        for (field, bounds) in [("longRSI", longRSI), ("shortRSI", shortRSI)]
+        where !(0 <= bounds.lower && bounds.lower < bounds.upper && bounds.upper <= 100) {
+            throw refuse(field, "\(bounds.lower) ..< \(bounds.upper) must be an interval within 0...100")
+        }
+        for (field, multiplier) in [("stopMultiplier", stopMultiplier), ("takeProfitMultiplier", takeProfitMultiplier)]
+        where !(multiplier.isFinite && multiplier > 0) {
+            throw refuse(field, "\(multiplier) must be a positive number")
+        }
+    }
+}
+
+/// A strategy setting that cannot work, naming it.
+public struct StrategyConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let field: String
+    public let reason: String
+    public var description: String { "strategy configuration \(field): \(reason)" }
 }

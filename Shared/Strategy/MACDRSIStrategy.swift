@@ -15,12 +15,19 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     public let configuration: MACDRSIConfiguration
     public private(set) var state: MACDRSIState
 
-    public init(configuration: MACDRSIConfiguration) {
-        self.init(configuration: configuration, state: MACDRSIState(configuration: configuration))
+    /// Throws `StrategyConfigurationError` for a configuration it cannot run with.
+    public init(configuration: MACDRSIConfiguration) throws(StrategyConfigurationError) {
+        try configuration.validate()
+        self.init(validated: configuration, state: MACDRSIState(configuration: configuration))
     }
 
     /// Resumes from a saved `state` (see `MACDRSIState`).
-    public init(configuration: MACDRSIConfiguration, state: MACDRSIState) {
+    public init(configuration: MACDRSIConfiguration, state: MACDRSIState) throws(StrategyConfigurationError) {
+        try configuration.validate()
+        self.init(validated: configuration, state: state)
+    }
+
+    private init(validated configuration: MACDRSIConfiguration, state: MACDRSIState) {
         self.configuration = configuration
         self.state = state
     }
