@@ -82,18 +82,16 @@ public struct CandleStore: Sendable {
     private static func parameters(_ candle: Candle) -> [PostgresValue?] {
         [
             candle.symbol.rawValue, candle.timeframe.label, candle.openTime.milliseconds,
-            candle.open.description, candle.high.description, candle.low.description, candle.close.description,
-            candle.volume.description, candle.turnover?.description, candle.isClosed,
+            candle.open, candle.high, candle.low, candle.close, candle.volume, candle.turnover, candle.isClosed,
         ]
     }
 
     private static func candle(from row: PostgresRow, symbol: Symbol, timeframe: Timeframe) throws -> Candle {
         try Candle(
             symbol: symbol, timeframe: timeframe, openTime: Timestamp(milliseconds: try row.int64(0)),
-            open: Price(parsing: try row.string(1)), high: Price(parsing: try row.string(2)),
-            low: Price(parsing: try row.string(3)), close: Price(parsing: try row.string(4)),
-            volume: Quantity(parsing: try row.string(5)),
-            turnover: try row.optionalString(6).map(Money.init(parsing:)),
+            open: try row.decode(Price.self, 1), high: try row.decode(Price.self, 2),
+            low: try row.decode(Price.self, 3), close: try row.decode(Price.self, 4),
+            volume: try row.decode(Quantity.self, 5), turnover: try row.decodeOptional(Money.self, 6),
             isClosed: try row.bool(7))
     }
 }

@@ -27,11 +27,7 @@ enum DecisionMessages {
             order.referencePrice = Keel_V1_Decimal(intent.referencePrice)
             order.leverage = Keel_V1_Decimal(approval.leverage)
             if let stop = intent.stopLoss { order.stopLoss = Keel_V1_Decimal(stop) }
-            order.takeProfits = intent.takeProfits.map { price in
-                var target = Keel_V1_TakeProfitTarget()
-                target.price = Keel_V1_Decimal(price)
-                return target
-            }
+            order.takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init(price:))
             order.riskAmount = Keel_V1_Decimal(approval.riskAmount)
             order.notional = Keel_V1_Decimal(approval.notional)
             order.decidedMs = recorded.decidedAt.milliseconds

@@ -13,6 +13,14 @@ func converting<T>(_ message: String, _ body: () throws -> T) throws(SchemaConve
     }
 }
 
+extension Keel_V1_TakeProfitTarget {
+    /// A ladder step with its price only (no fraction or quantity yet).
+    public init(price: Price) {
+        self.init()
+        self.price = Keel_V1_Decimal(price)
+    }
+}
+
 extension Keel_V1_Intent {
     /// `signals.intents.v1` for `intent`. Take-profit targets carry prices only: a Core intent
     /// has no ladder fractions yet.
@@ -27,11 +35,7 @@ extension Keel_V1_Intent {
         candleTimeMs = intent.candleTime.milliseconds
         referencePrice = Keel_V1_Decimal(intent.referencePrice)
         if let stop = intent.stopLoss { stopLoss = Keel_V1_Decimal(stop) }
-        takeProfits = intent.takeProfits.map { price in
-            var target = Keel_V1_TakeProfitTarget()
-            target.price = Keel_V1_Decimal(price)
-            return target
-        }
+        takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init(price:))
         createdMs = intent.createdAt.milliseconds
     }
 
