@@ -339,8 +339,19 @@ struct StoreTests {
         config.poolSize = 1
         let pool = PostgresPool(config: config)
         defer { Task { await pool.close() } }
+        let observer = PostgresPool(config: try TestEnvironment.postgres())
+        defer { Task { await observer.close() } }
         let slow = Task { try await pool.execute("SELECT pg_sleep(30)") }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel once the statement is running on the server (a fixed pause raced a slow first
+        // connection on a fresh cluster: the cancel then came before the statement was sent).
+        var running: Int64 = 0
+        for _ in 0..<250 where running == 0 {
+            running = try await observer.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
+            ).single().int64(0)
+            if running == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        try #require(running == 1)
         let start = ContinuousClock.now
         slow.cancel()
         await #expect(throws: CancellationError.self) { try await slow.value }
