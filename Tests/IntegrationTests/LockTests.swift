@@ -405,7 +405,8 @@ import Testing
         defer { server.kill() }
         try await server.start()
 
-        let options = RedisConnection.Options(reconnectBackoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
+        // A backoff long enough that the second PING surely falls inside it, even on a slow machine.
+        let options = RedisConnection.Options(reconnectBackoff: Backoff(initial: .seconds(1), maximum: .seconds(1)))
         let connection = try await RedisConnection.connect(config: server.config, options: options, logger: logger)
         let locks = SymbolLocks(connection: connection, logger: logger)
         let symbol = TestEnvironment.uniqueName("RESTART")
