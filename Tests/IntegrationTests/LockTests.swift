@@ -16,7 +16,8 @@ import Testing
         let symbol = TestEnvironment.uniqueName("RACE")
         let checker = HoldChecker()
         let contenders = 4
-        let runFor = Duration.milliseconds(1500)
+        // Long enough for at least 20 acquisitions even when the machine is busy.
+        let runFor = Duration.seconds(4)
         let deadline = ContinuousClock.now + runFor
 
         try await withThrowingTaskGroup(of: Void.self) { group in
