@@ -66,5 +66,93 @@ public enum KeelMigrations {
                 CREATE INDEX candles_closed_range ON candles (symbol, timeframe, open_time) WHERE is_closed;
                 """
         ),
+        Migration(
+            version: 4,
+            name: "execution_records",
+            sql: """
+                -- Execution's records: what it placed on the venue and what came of it. Times are
+                -- milliseconds since the epoch (Keel's Timestamp); money and sizes exact numeric.
+                --
+                -- Fencing: a write made under a symbol's Redis lock first raises the symbol's
+                -- token here in the same transaction; a holder whose lease expired (and so holds
+                -- an older token than the new owner) finds the row ahead of it and writes nothing.
+                CREATE TABLE exec_fences (
+                    symbol text   PRIMARY KEY,
+                    token  bigint NOT NULL
+                );
+                -- One row per venue order, keyed by the client order id (Bybit's orderLinkId), so
+                -- an order can be recorded before the venue has answered and never twice.
+                CREATE TABLE exec_orders (
+                    client_order_id text    PRIMARY KEY,
+                    order_id        text    NOT NULL,  -- Keel's order id (the approval's)
+                    intent_id       text    NOT NULL,
+                    venue_order_id  text,
+                    symbol          text    NOT NULL,
+                    side            text    NOT NULL,  -- buy | sell
+                    order_type      text    NOT NULL,  -- market | limit
+                    role            text    NOT NULL,  -- entry | exit | stop_loss | take_profit
+                    status          text    NOT NULL,  -- Core OrderStatus raw value, or 'Submitting'
+                    reduce_only     boolean NOT NULL,
+                    quantity        numeric NOT NULL,
+                    limit_price     numeric,
+                    filled_quantity numeric NOT NULL DEFAULT 0,
+                    average_price   numeric,
+                    fees_paid       numeric NOT NULL DEFAULT 0,
+                    reject_reason   text    NOT NULL DEFAULT '',
+                    fence_token     bigint,
+                    created_at      bigint  NOT NULL,
+                    updated_at      bigint  NOT NULL
+                );
+                CREATE INDEX exec_orders_by_time ON exec_orders (updated_at DESC);
+                CREATE INDEX exec_orders_open ON exec_orders (symbol)
+                    WHERE status IN ('Submitting', 'New', 'PartiallyFilled', 'Untriggered', 'Triggered');
+                -- One row per venue execution (Bybit's execId): a fill seen twice (stream and
+                -- polling, or after a restart) is recorded once.
+                CREATE TABLE exec_fills (
+                    fill_id         text    PRIMARY KEY,
+                    client_order_id text    NOT NULL,
+                    venue_order_id  text    NOT NULL,
+                    symbol          text    NOT NULL,
+                    side            text    NOT NULL,
+                    price           numeric NOT NULL,
+                    quantity        numeric NOT NULL,
+                    fee             numeric NOT NULL,
+                    fee_currency    text    NOT NULL,
+                    is_maker        boolean NOT NULL,
+                    realised_pnl    numeric NOT NULL DEFAULT 0,
+                    filled_at       bigint  NOT NULL
+                );
+                CREATE INDEX exec_fills_by_time ON exec_fills (filled_at DESC);
+                -- The latest position per symbol as the venue reports it; size 0 when flat.
+                -- `sequence` increases with every snapshot published on exec.positions.v1.
+                CREATE TABLE exec_positions (
+                    symbol            text    PRIMARY KEY,
+                    side              text,               -- buy (long) | sell (short) | NULL (flat)
+                    size              numeric NOT NULL,
+                    average_price     numeric NOT NULL,
+                    mark_price        numeric,
+                    unrealised_pnl    numeric NOT NULL DEFAULT 0,
+                    realised_pnl      numeric NOT NULL DEFAULT 0,
+                    leverage          numeric NOT NULL,
+                    liquidation_price numeric,
+                    stop_loss         numeric,
+                    take_profit       numeric,
+                    sequence          bigint  NOT NULL,
+                    updated_at        bigint  NOT NULL
+                );
+                -- Account equity over time, one row per account and snapshot time.
+                CREATE TABLE account_equity (
+                    account           text    NOT NULL,
+                    currency          text    NOT NULL,
+                    equity            numeric NOT NULL,
+                    wallet_balance    numeric NOT NULL,
+                    available_balance numeric NOT NULL,
+                    unrealised_pnl    numeric NOT NULL,
+                    margin_used       numeric NOT NULL,
+                    recorded_at       bigint  NOT NULL,
+                    PRIMARY KEY (account, recorded_at)
+                );
+                """
+        ),
     ]
 }
