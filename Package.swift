@@ -127,6 +127,9 @@ let package = Package(
             path: "Shared/MarketData",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Signals", dependencies: ["Core", "Strategy", "MarketData", "Bus", "Schemas"], path: "Shared/Signals",
+            swiftSettings: swiftSettings),
         .target(name: "Indicators", dependencies: ["Core"], path: "Shared/Indicators", swiftSettings: swiftSettings),
         .target(
             name: "Strategy", dependencies: ["Core", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
@@ -145,7 +148,7 @@ let package = Package(
         ),
 
         service("marketdata"),
-        service("signals"),
+        service("signals", ["Bus", "Exchange", "MarketData", "Schemas", "Signals", "Strategy"]),
         service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
         service("execution"),
         service("notifier"),
@@ -182,7 +185,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "MarketData", "Exchange",
-                "ExchangeSimulator", "Risk", "Ledger", "RiskDesk",
+                "ExchangeSimulator", "Risk", "Ledger", "RiskDesk", "Signals", "Strategy",
             ],
             swiftSettings: swiftSettings
         ),

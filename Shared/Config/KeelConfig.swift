@@ -46,6 +46,7 @@ public struct KeelConfig: Sendable, Equatable {
     public var redis: RedisConfig
     public var exchange: ExchangeConfig
     public var markets: MarketsConfig
+    public var signals: SignalsConfig
 
     /// Reads the file at `path` (or `KEEL_CONFIG`, or none: defaults and environment only).
     public static func load(path: String?, environment: [String: String]) throws -> KeelConfig {
@@ -99,6 +100,7 @@ public struct KeelConfig: Sendable, Equatable {
 
         exchange = try ExchangeConfig(reading: reader, mode: mode)
         markets = try MarketsConfig(reading: reader)
+        signals = try SignalsConfig(reading: reader, markets: markets)
 
         try reader.rejectUnknownFields()
     }
