@@ -130,6 +130,13 @@ let package = Package(
         .target(
             name: "Signals", dependencies: ["Core", "Strategy", "MarketData", "Bus", "Schemas"], path: "Shared/Signals",
             swiftSettings: swiftSettings),
+        .target(
+            name: "Notifier",
+            dependencies: [
+                "Store", "Bus", "Schemas", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Notifier", swiftSettings: swiftSettings),
         .target(name: "Indicators", dependencies: ["Core"], path: "Shared/Indicators", swiftSettings: swiftSettings),
         .target(
             name: "Strategy", dependencies: ["Core", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
@@ -151,7 +158,7 @@ let package = Package(
         service("signals", ["Bus", "Exchange", "MarketData", "Schemas", "Signals", "Strategy"]),
         service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
         service("execution"),
-        service("notifier"),
+        service("notifier", ["Bus", "Notifier", "Schemas"]),
 
         .executableTarget(
             name: "keel",
@@ -185,7 +192,9 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "MarketData", "Exchange",
-                "ExchangeSimulator", "Risk", "Ledger", "RiskDesk", "Signals", "Strategy",
+                "ExchangeSimulator", "Risk", "Ledger", "RiskDesk", "Signals", "Strategy", "Notifier",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

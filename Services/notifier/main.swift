@@ -1,5 +1,17 @@
+import Bus
+import Notifier
 import Runtime
+import Schemas
 
-// The notifier service. Its trading logic arrives in later issues; until then it runs the shared
-// runtime: configuration, health, readiness, metrics, migrations and clean shutdown.
-await ServiceRuntime.main(service: "notifier")
+// The notifier service: the read-only dashboard API on the service's HTTP port (next to
+// /healthz, /readyz and /metrics), and alerts as log lines. Every instance serves the API; the
+// alerts are shared out across instances (one group).
+await ServiceRuntime.main(service: "notifier") { dependencies, logger in
+    let alerts = AlertLog(logger: logger)
+    let consumer = try KafkaConsumer(
+        config: dependencies.config.kafka, groupID: "keel-notifier", topics: [Topic.opsAlerts.rawValue],
+        deadLetters: dependencies.producer, logger: logger)
+    return [ConsumerService(consumer) { try alerts.consume($0) }]
+} routes: { router, dependencies in
+    DashboardAPI.add(to: router, queries: DashboardQueries(pool: dependencies.postgres))
+}

@@ -15,12 +15,15 @@ import ServiceLifecycle
 public enum ServiceRuntime {
     /// Builds the service's own long-running parts from its dependencies.
     public typealias Workers = @Sendable (ServiceDependencies, Logger) async throws -> [any Service]
+    /// Adds the service's own HTTP routes next to the health routes, on the same port.
+    public typealias Routes = @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void
 
     public static func main(
         service name: String,
         arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        workers: Workers = { _, _ in [] }
+        workers: Workers = { _, _ in [] },
+        routes: Routes = { _, _ in }
     ) async -> Never {
         let executable = "keel-\(name)"
         let config: KeelConfig
@@ -38,7 +41,7 @@ public enum ServiceRuntime {
 
         let logger = bootstrapObservability(service: name, config: config)
         do {
-            try await run(service: name, config: config, logger: logger, workers: workers)
+            try await run(service: name, config: config, logger: logger, routes: routes, workers: workers)
             logger.info("stopped")
             exit(0)
         } catch {
@@ -62,13 +65,14 @@ public enum ServiceRuntime {
     /// One registry per process, shared by swift-metrics and `/metrics`.
     static let metricsRegistry = PrometheusCollectorRegistry()
 
-    static func run(service name: String, config: KeelConfig, logger: Logger, workers: Workers) async throws {
+    static func run(service name: String, config: KeelConfig, logger: Logger, routes: Routes, workers: Workers) async throws {
         let dependencies = try ServiceDependencies(config: config, serviceName: name, logger: logger)
         let migrations = MigrationService(pool: dependencies.postgres, startup: config.startup, logger: logger)
         let probe = ReadinessProbe(checks: dependencies.readinessChecks() + [migrations.readinessCheck])
 
         let router = Router()
         HealthRoutes.add(to: router, service: name, probe: probe, registry: metricsRegistry)
+        routes(router, dependencies)
         let http = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(config.http.host, port: config.http.port)),

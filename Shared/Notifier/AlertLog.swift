@@ -1,0 +1,37 @@
+import Bus
+import Logging
+import Schemas
+
+/// Writes each `ops.alerts.v1` alert as one log line at its severity (Telegram and webhooks
+/// come later). An undecodable alert is an `InvalidMessage`, dead-lettered.
+public struct AlertLog: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func consume(_ message: ConsumedMessage) throws {
+        let alert: Keel_V1_Alert
+        do {
+            alert = try Keel_V1_Alert(serializedBytes: message.value)
+        } catch {
+            throw InvalidMessage("not a valid ops.alerts.v1 Alert: \(error)")
+        }
+        var metadata: Logger.Metadata = [
+            "alert.id": "\(alert.alertID)", "alert.source": "\(alert.source)", "alert.time_ms": "\(alert.timeMs)",
+        ]
+        if alert.hasSymbol { metadata["alert.symbol"] = "\(alert.symbol)" }
+        for (name, value) in alert.labels { metadata["alert.\(name)"] = "\(value)" }
+        logger.log(level: Self.level(of: alert.severity), "\(alert.title): \(alert.text)", metadata: metadata)
+    }
+
+    static func level(of severity: Keel_V1_Severity) -> Logger.Level {
+        switch severity {
+        case .critical: .critical
+        case .error: .error
+        case .warning: .warning
+        case .info, .unspecified, .UNRECOGNIZED: .info
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Store
+
+/// The read side of the dashboard API: what execution and risk recorded in PostgreSQL, as JSON
+/// arrays built by PostgreSQL itself. Prices, sizes and money are JSON strings holding the exact
+/// decimal (a JSON number would be read as a binary float by most clients); times are
+/// milliseconds since the epoch.
+public struct DashboardQueries: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Open positions, by symbol.
+    public func positions() async throws -> String {
+        try await jsonArray(
+            """
+            SELECT symbol, CASE side WHEN 'buy' THEN 'long' WHEN 'sell' THEN 'short' END AS side, size::text AS size,
+                   average_price::text AS average_price, mark_price::text AS mark_price,
+                   unrealised_pnl::text AS unrealised_pnl, realised_pnl::text AS realised_pnl, leverage::text AS leverage,
+                   liquidation_price::text AS liquidation_price, stop_loss::text AS stop_loss,
+                   take_profit::text AS take_profit, sequence, updated_at
+            FROM exec_positions WHERE size > 0
+            """, orderBy: "symbol")
+    }
+
+    /// The latest orders, newest first.
+    public func orders(limit: Int) async throws -> String {
+        try await jsonArray(
+            """
+            SELECT client_order_id, order_id, intent_id, venue_order_id, symbol, side, order_type, role, status,
+                   reduce_only, quantity::text AS quantity, limit_price::text AS limit_price,
+                   filled_quantity::text AS filled_quantity, average_price::text AS average_price,
+                   fees_paid::text AS fees_paid, reject_reason, created_at, updated_at
+            FROM exec_orders ORDER BY updated_at DESC, client_order_id LIMIT $1
+            """, orderBy: "updated_at DESC, client_order_id", [limit])
+    }
+
+    /// The latest fills, newest first.
+    public func fills(limit: Int) async throws -> String {
+        try await jsonArray(
+            """
+            SELECT fill_id, client_order_id, venue_order_id, symbol, side, price::text AS price, quantity::text AS quantity,
+                   fee::text AS fee, fee_currency, is_maker, realised_pnl::text AS realised_pnl, filled_at
+            FROM exec_fills ORDER BY filled_at DESC, fill_id LIMIT $1
+            """, orderBy: "filled_at DESC, fill_id", [limit])
+    }
+
+    /// The latest equity snapshots, newest first.
+    public func equity(limit: Int) async throws -> String {
+        try await jsonArray(
+            """
+            SELECT account, currency, equity::text AS equity, wallet_balance::text AS wallet_balance,
+                   available_balance::text AS available_balance, unrealised_pnl::text AS unrealised_pnl,
+                   margin_used::text AS margin_used, recorded_at
+            FROM account_equity ORDER BY recorded_at DESC, account LIMIT $1
+            """, orderBy: "recorded_at DESC, account", [limit])
+    }
+
+    /// The latest risk decisions, newest first, with the reason for each rejection.
+    public func decisions(limit: Int) async throws -> String {
+        try await jsonArray(
+            """
+            SELECT intent_id, strategy, symbol, approved, reason, detail, quantity::text AS quantity,
+                   leverage::text AS leverage, risk_amount::text AS risk_amount, notional::text AS notional,
+                   reduce_only, notes, intent, (extract(epoch FROM decided_at) * 1000)::bigint AS decided_at
+            FROM risk_decisions ORDER BY decided_at DESC, intent_id LIMIT $1
+            """, orderBy: "decided_at DESC, intent_id", [limit])
+    }
+
+    /// The rows of `select` as one JSON array, in `orderBy` order (`json_agg` would not keep
+    /// the subquery's order on its own).
+    private func jsonArray(_ select: String, orderBy: String, _ parameters: [PostgresValue?] = []) async throws -> String {
+        let result = try await pool.execute(
+            "SELECT coalesce(json_agg(entry ORDER BY \(orderBy)), '[]')::text FROM (\(select)) AS entry", parameters)
+        return try result.single().string(0)
+    }
+}
