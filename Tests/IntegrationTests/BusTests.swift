@@ -125,6 +125,8 @@ struct BusTests {
         let producer = try KafkaProducer(config: config, logger: logger)
         defer { producer.close() }
         try await BusTesting.produce((0..<10).map { (key: "ETHUSDT", value: "m\($0)") }, to: topic, producer: producer)
+        let unread = try await ConsumerLag.measure(config: config, group: group, topics: [topic])
+        #expect(unread == [PartitionLag(topic: topic, partition: 0, committed: nil, end: 10)] && unread[0].lag == 10)
 
         // The first member handles m0...m3, then fails on m4 until it is stopped.
         struct Down: Error {}
@@ -141,6 +143,7 @@ struct BusTests {
         firstConsumer.stop()
         try await firstRun.value
         #expect(first.values == ["m0", "m1", "m2", "m3"])
+        #expect(try await ConsumerLag.measure(config: config, group: group, topics: [topic]).map(\.lag) == [6])
 
         let second = Received()
         let secondConsumer = try KafkaConsumer(
@@ -151,6 +154,7 @@ struct BusTests {
         secondConsumer.stop()
         try await secondRun.value
         #expect(second.values == ["m4", "m5", "m6", "m7", "m8", "m9"], "nothing handled twice, nothing skipped")
+        #expect(try await ConsumerLag.measure(config: config, group: group, topics: [topic]).map(\.lag) == [0])
     }
 
     @Test("a producer reports delivery failure for a topic that cannot exist")
