@@ -155,15 +155,15 @@ let package = Package(
         ),
 
         service("marketdata"),
-        service("signals", ["Bus", "Exchange", "MarketData", "Schemas", "Signals", "Strategy"]),
+        service("signals", ["Bus", "Exchange", "MarketData", "Signals", "Strategy"]),
         service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
         service("execution"),
-        service("notifier", ["Bus", "Notifier", "Schemas"]),
+        service("notifier", ["Bus", "Notifier"]),
 
         .executableTarget(
             name: "keel",
             dependencies: [
-                "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator",
+                "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator", "Notifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/keel",

@@ -1,7 +1,6 @@
 import Bus
 import Notifier
 import Runtime
-import Schemas
 
 // The notifier service: the read-only dashboard API on the service's HTTP port (next to
 // /healthz, /readyz and /metrics), and alerts as log lines. Every instance serves the API; the
@@ -9,7 +8,7 @@ import Schemas
 await ServiceRuntime.main(service: "notifier") { dependencies, logger in
     let alerts = AlertLog(logger: logger)
     let consumer = try KafkaConsumer(
-        config: dependencies.config.kafka, groupID: "keel-notifier", topics: [Topic.opsAlerts.rawValue],
+        config: dependencies.config.kafka, groupID: ConsumerGroup.notifier.name, topics: ConsumerGroup.notifier.topicNames,
         deadLetters: dependencies.producer, logger: logger)
     return [ConsumerService(consumer) { try alerts.consume($0) }]
 } routes: { router, dependencies in

@@ -24,7 +24,7 @@ await ServiceRuntime.main(service: "risk") { dependencies, logger in
         config: config.kafka, groupID: "keel-risk-portfolio-\(UUID().uuidString)",
         topics: [Topic.execPositions.rawValue, Topic.accountEquity.rawValue], deadLetters: dependencies.producer, logger: logger)
     let intents = try KafkaConsumer(
-        config: config.kafka, groupID: "keel-risk", topics: [Topic.signalsIntents.rawValue],
+        config: config.kafka, groupID: ConsumerGroup.risk.name, topics: ConsumerGroup.risk.topicNames,
         deadLetters: dependencies.producer, logger: logger)
     return [
         ConsumerService(account) { try await desk.consumeAccount($0) },

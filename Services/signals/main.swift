@@ -2,7 +2,6 @@ import Bus
 import Exchange
 import MarketData
 import Runtime
-import Schemas
 import Signals
 import Strategy
 
@@ -18,7 +17,7 @@ await ServiceRuntime.main(service: "signals") { dependencies, logger in
         MACDRSIConfiguration(tickSize: try await venue.rest.requireRules(for: symbol).tickSize)
     }
     let candles = try KafkaConsumer(
-        config: config.kafka, groupID: "keel-signals", topics: [Topic.mdCandles.rawValue],
+        config: config.kafka, groupID: ConsumerGroup.signals.name, topics: ConsumerGroup.signals.topicNames,
         deadLetters: dependencies.producer, logger: logger)
     return [ConsumerService(candles) { try await desk.consumeCandle($0) }]
 }

@@ -8,7 +8,9 @@ struct Keel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keel",
         abstract: "Operator tool for Keel: migrations, topics, configuration checks, benchmarks and the exchange simulator.",
-        subcommands: [MigrateCommand.self, TopicsCommand.self, ConfigCommand.self, BenchCommand.self, SimCommand.self])
+        subcommands: [
+            MigrateCommand.self, TopicsCommand.self, ConfigCommand.self, StatusCommand.self, BenchCommand.self, SimCommand.self,
+        ])
 }
 
 /// `--config FILE`, shared by every subcommand; `KEEL_*` environment variables override it.
