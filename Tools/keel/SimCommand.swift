@@ -21,11 +21,16 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "The symbol the replayed file drives.") var replaySymbol: String = "BTCUSDT"
     @Option(help: "Market time per real time: 1 is real time, 60 plays an hour a minute.") var speed: Double = 1
     @Option(help: "Minutes of history before now (rounded back to a UTC midnight).") var historyMinutes: Int64 = 3 * 1440
+    @Option(help: "The market time the simulator starts at, e.g. 2026-01-05T01:30:00Z (default: now). With --replay and --history-minutes it sets where in the file play begins.")
+    var start: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard speed.isFinite, speed >= 1 else { throw ValidationError("--speed must be at least 1 (real time)") }
         guard historyMinutes >= 0 else { throw ValidationError("--history-minutes must not be negative") }
+        if let start, Self.time(start) == nil {
+            throw ValidationError("--start \(start) is not a UTC time like 2026-01-05T01:30:00Z")
+        }
         if replay != nil, Self.instrument(replaySymbol) == nil {
             let known = SimulatedInstrument.defaults.map(\.symbol.rawValue).joined(separator: ", ")
             throw ValidationError("--replay-symbol \(replaySymbol) is not simulated (one of \(known))")
@@ -40,12 +45,17 @@ struct SimCommand: AsyncParsableCommand {
             configuration.replay = tape
             source = "replaying \(tape.barCount) bars from \(tape.firstBarTime) of \(replay) as \(instrument.symbol.rawValue), seed \(seed) for the rest"
         }
-        let simulator = BybitSimulator(configuration: configuration, clock: try SimulatorClock(speed: speed))
+        let clock = try SimulatorClock(speed: speed, start: start.flatMap(Self.time))
+        let simulator = BybitSimulator(configuration: configuration, clock: clock)
         try await simulator.run(host: host, port: port) { [host, speed, source] bound in
             // Unbuffered, so a script waiting for this line sees it at once.
             FileHandle.standardOutput.write(Data(
                 "simulator listening on http://\(host):\(bound) (Bybit V5 REST; WebSockets ws://\(host):\(bound)/v5/public/linear and /v5/private), \(source), speed \(speed)x\n".utf8))
         }
+    }
+
+    private static func time(_ text: String) -> Timestamp? {
+        (try? Date(text, strategy: .iso8601)).map { Timestamp(milliseconds: Int64(($0.timeIntervalSince1970 * 1000).rounded())) }
     }
 
     private static func instrument(_ symbol: String) -> SimulatedInstrument? {

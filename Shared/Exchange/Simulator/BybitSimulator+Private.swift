@@ -181,7 +181,8 @@ extension BybitSimulator {
     }
 
     /// `POST /sim/faults`: `{"refuseNext": n, "refusal": "10006"|"403", "holdNextCreateMs": ms,
-    /// "latencyMs": ms, "clear": true}`, every field optional; replies with what is pending.
+    /// "mutePrivateStreamMs": ms, "latencyMs": ms, "clear": true}`, every field optional; replies
+    /// with what is pending.
     func configureFaults(_ fields: RequestFields) throws(SimulatorReject) -> SimJSON {
         if try fields.flag("clear") { faults.clear() }
         if let count = try fields.integer("refuseNext", in: 0...1_000_000) {
@@ -193,6 +194,9 @@ extension BybitSimulator {
         }
         if let hold = try fields.integer("holdNextCreateMs", in: 0...3_600_000) {
             faults.holdNextCreate(for: .milliseconds(hold))
+        }
+        if let mute = try fields.integer("mutePrivateStreamMs", in: 0...3_600_000) {
+            faults.mutePrivateStream(for: .milliseconds(mute))
         }
         if let latency = try fields.integer("latencyMs", in: 0...60_000) {
             faults.latency = .milliseconds(latency)

@@ -113,9 +113,10 @@ public final class BybitSimulator: Sendable {
         self.state = Mutex(State(ipWindow: RollingWindow(limit: configuration.ipLimit, window: configuration.ipWindow)))
         self.faults = SimulatorFaults(latency: configuration.latency)
         let streams = privateStreams
+        let faults = self.faults
         self.engine = MatchingEngine(
             market: market, accounts: configuration.accounts, parameters: configuration.trading, start: clock.now(),
-            publish: { streams.publish($0) })
+            publish: { event in if !faults.isPrivateStreamMuted { streams.publish(event) } })
         // Without a logger of the caller's, the server stays silent: Hummingbird logs a normal
         // `stop()` (task cancellation) at error level. Start-up failures still throw from `start`.
         var quiet = logger ?? Logger(label: "keel.simulator")

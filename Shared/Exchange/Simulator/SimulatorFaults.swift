@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Faults the simulator injects on demand, to test how clients cope: refused requests,
-/// a create whose reply never arrives in time although the order was placed, and latency.
+/// a create whose reply never arrives in time although the order was placed, a private stream
+/// that goes quiet, and latency.
 public final class SimulatorFaults: Sendable {
     /// How an injected refusal answers.
     public enum Refusal: String, Sendable, Hashable {
@@ -14,6 +15,7 @@ public final class SimulatorFaults: Sendable {
     struct State: Sendable {
         var refusals: [Refusal] = []
         var holdNextCreate: Duration?
+        var privateStreamMutedUntil: ContinuousClock.Instant?
         var latency: Duration = .zero
     }
 
@@ -33,6 +35,16 @@ public final class SimulatorFaults: Sendable {
     /// than the client's timeout).
     public func holdNextCreate(for delay: Duration) {
         state.withLock { $0.holdNextCreate = delay }
+    }
+
+    /// For `duration`, private-stream pushes are dropped, not delayed: a stalled connection
+    /// loses them, as at Bybit, and a client learns of those events only over REST.
+    public func mutePrivateStream(for duration: Duration) {
+        state.withLock { $0.privateStreamMutedUntil = ContinuousClock.now + duration }
+    }
+
+    var isPrivateStreamMuted: Bool {
+        state.withLock { state in state.privateStreamMutedUntil.map { ContinuousClock.now < $0 } ?? false }
     }
 
     /// Added before every REST reply.
