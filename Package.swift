@@ -154,6 +154,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "LocalStack",
+            dependencies: ["Config", "Bus", "Store", "Locks", "Runtime", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/LocalStack", swiftSettings: swiftSettings),
+
         service("marketdata"),
         service("signals", ["Bus", "Exchange", "MarketData", "Signals", "Strategy"]),
         service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
@@ -193,7 +198,7 @@ let package = Package(
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "MarketData", "Exchange",
                 "ExchangeSimulator", "Risk", "Ledger", "RiskDesk", "Signals", "Strategy", "Notifier",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Execution", "LocalStack", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -97,6 +97,7 @@ extension BybitSimulator {
         }
         let outcome = Result { () throws(SimulatorReject) -> SimJSON in
             let fields = endpoint.isPost ? try RequestFields(json: payload) : RequestFields(query: Self.queryFields(request))
+            if endpoint.path == "/v5/order/create", let link = fields["orderLinkId"] { self.configuration.probe?.orderReceived(link) }
             return try self.handlePrivate(endpoint.path, account: account, fields: fields, now: now)
         }
         let response = Self.envelope(outcome, headers: replyHeaders, now: now)

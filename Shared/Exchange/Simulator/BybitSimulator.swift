@@ -38,6 +38,8 @@ public final class BybitSimulator: Sendable {
         public var privateLimitsPerSecond: [String: Int]
         /// Added before every REST reply; `faults.latency` changes it while running.
         public var latency: Duration
+        /// Timing hooks for a benchmark harness; none by default.
+        public var probe: SimulatorProbe?
 
         public init(
             seed: UInt64 = 42,

@@ -24,6 +24,7 @@ struct KlineFeed: TopicFeed {
         var messages: [SimJSON] = []
         if let lastStart, lastStart != start, let closed = candle(simulator, start: lastStart, now: now, confirm: true) {
             messages.append(push(closed, now: now))
+            simulator.configuration.probe?.candleClosed(symbol, timeframe, lastStart)
         }
         guard let current = candle(simulator, start: start, now: now, confirm: false) else { return messages }
         let text = current.serialized

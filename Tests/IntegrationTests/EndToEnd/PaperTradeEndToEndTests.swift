@@ -1,0 +1,171 @@
+import Bus
+import Core
+import Exchange
+import Execution
+import Foundation
+import LocalStack
+import Logging
+import Schemas
+import Store
+import Testing
+
+/// One paper trade through every service, as separate processes over a real broker, PostgreSQL,
+/// Redis and the exchange simulator. One stack serves four stages that build on each other:
+/// (a) a scripted market makes the strategy fire: one order, one fill, one position in
+///     PostgreSQL and on the venue, and the API shows them;
+/// (b) the same intent published twice more still yields that one order;
+/// (c) a second entry on the open symbol is rejected with its reason, and nothing reaches the venue;
+/// (d) execution is killed (SIGKILL) after sending the closing order and before recording its
+///     fill; restarted, it records the fill once and its position matches the venue's.
+@Suite("End to end: a paper trade", .serialized)
+struct PaperTradeEndToEndTests {
+    static let symbol = try! Symbol("BTCUSDT")
+
+    /// One-minute bars from 2026-01-05 00:00 UTC: 30 000 falling 4 000, rising 3 000, falling
+    /// 1 200, then rising: MACD(12/26/9) crosses up with RSI(14) ≈ 65 on bar 90 (close 28 600),
+    /// a long with stop 28 375 and target 29 050 (ATR 150). From bar 91 the market stands at
+    /// 28 700, between them, so the position stays open.
+    static let marketCSV: String = {
+        let steps = Array(repeating: -100, count: 40) + Array(repeating: 100, count: 30)
+            + Array(repeating: -100, count: 12) + Array(repeating: 100, count: 9)
+        let closes = steps.reduce(into: [30_000]) { closes, step in closes.append(closes.last! + step) }
+        let origin: Int64 = 1_767_571_200_000
+        var lines = ["timestamp,open,high,low,close,volume"]
+        for (index, close) in closes.enumerated() {
+            lines.append("\(origin + Int64(index) * 60_000),\(close),\(close + 50),\(close - 50),\(close),1")
+        }
+        for index in closes.count..<(closes.count + 600) {
+            let last = closes.last!
+            lines.append("\(origin + Int64(index) * 60_000),\(last),\(last),\(last),\(last),1")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+    static let decidingBarOpen = Timestamp(milliseconds: 1_767_571_200_000 + 90 * 60_000)
+
+    @Test func aPaperTradeEndToEnd() async throws {
+        // Play starts at bar 85, two market minutes per real minute: the deciding bar closes
+        // three minutes after the simulator starts, with the stack long up.
+        let stack = try await TradingStack.start(
+            market: .init(csv: Self.marketCSV, start: "2026-01-05T01:25:00Z", speed: 2), symbols: [Self.symbol.rawValue])
+        do {
+            try await run(stack)
+        } catch {
+            for name in LocalStack.services { print("--- keel-\(name) log ---\n\(stack.stack.log(of: name))") }
+            await stack.stop()
+            throw error
+        }
+        await stack.stop()
+    }
+
+    func run(_ stack: TradingStack) async throws {
+        let pool = PostgresPool(config: stack.stack.config.postgres)
+        defer { Task { await pool.close() } }
+        let venue = BybitVenue(stack.stack.config.exchange).rest
+        let producer = try KafkaProducer(config: stack.stack.config.kafka, logger: Logger(label: "keel.test.e2e"))
+        defer { producer.close() }
+
+        // (a) The strategy fires on the deciding bar; the order goes through risk and execution.
+        let intentID = Intent.deriveID(
+            strategy: "macd_rsi", symbol: Self.symbol, timeframe: .m1, candleTime: Self.decidingBarOpen, kind: .entry, side: .buy)
+        let linkID = try VenueOrder.orderLinkID(intentID: intentID)
+        try await BusTesting.waitUntil("the entry's fill recorded", timeout: .seconds(420)) {
+            try await Self.count(pool, "exec_fills WHERE client_order_id = $1", [linkID]) > 0
+        }
+        try await BusTesting.waitUntil("the position recorded", timeout: .seconds(30)) {
+            try await Self.count(pool, "exec_positions WHERE symbol = 'BTCUSDT' AND size > 0") == 1
+        }
+        let venueOrder = try #require(try await venue.order(symbol: Self.symbol, orderLinkID: linkID))
+        let venuePosition = try #require(try await venue.position(symbol: Self.symbol))
+        #expect(try await Self.count(pool, "exec_orders WHERE role = 'entry'") == 1, "one order")
+        #expect(try await Self.count(pool, "exec_fills") == 1, "one fill")
+        #expect(venuePosition.side == .buy && venuePosition.size == venueOrder.quantity)
+        let recorded = try await pool.execute("SELECT size::text, side FROM exec_positions WHERE symbol = 'BTCUSDT'").single()
+        #expect(try recorded.string(0) == venuePosition.size.description && recorded.string(1) == "buy")
+        let positions = try await stack.api("/api/positions")
+        #expect(positions.count == 1 && positions.first?["size"] as? String == venuePosition.size.description)
+        #expect(try await stack.api("/api/orders").compactMap { $0["client_order_id"] as? String }.contains(linkID))
+        #expect(try await stack.api("/api/fills").count == 1)
+        let decision = try #require(try await stack.api("/api/decisions").first { $0["intent_id"] as? String == intentID })
+        #expect(decision["approved"] as? Bool == true)
+
+        // (b) The same intent, published twice more: risk answers with its recorded decision,
+        // execution finds the order it placed; the venue still has one order and one position.
+        let intent = try #require(try await Self.recordedIntent(pool, intentID))
+        for _ in 0..<2 {
+            _ = try await producer.send(OutgoingMessage(
+                topic: Topic.signalsIntents.rawValue, key: Self.symbol.rawValue, value: try Keel_V1_Intent(intent).serializedBytes()))
+        }
+        try await BusTesting.waitUntil("risk and execution to take both", timeout: .seconds(60)) {
+            let risk = try await Self.lag(stack, group: "keel-risk")
+            let execution = try await Self.lag(stack, group: "keel-execution")
+            return risk == 0 && execution == 0
+        }
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await Self.count(pool, "exec_orders") == 1, "no second order recorded")
+        #expect(try await venue.position(symbol: Self.symbol)?.size == venuePosition.size, "no second order on the venue")
+
+        // (c) A second entry on the open symbol is refused, with its reason; no order reaches the venue.
+        let second = try Intent(
+            id: "e2e-second-entry", strategy: "macd_rsi", symbol: Self.symbol, side: .buy, kind: .entry,
+            referencePrice: Price(parsing: "28700"), stopLoss: Price(parsing: "28400"), takeProfits: [Price(parsing: "29300")],
+            timeframe: .m1, candleTime: Self.decidingBarOpen.adding(milliseconds: 120_000),
+            createdAt: Self.decidingBarOpen.adding(milliseconds: 180_000))
+        _ = try await producer.send(OutgoingMessage(
+            topic: Topic.signalsIntents.rawValue, key: Self.symbol.rawValue, value: try Keel_V1_Intent(second).serializedBytes()))
+        try await BusTesting.waitUntil("the rejection recorded", timeout: .seconds(60)) {
+            try await Self.count(pool, "risk_decisions WHERE intent_id = $1", [second.id]) == 1
+        }
+        let rejection = try await pool.execute(
+            "SELECT approved, reason FROM risk_decisions WHERE intent_id = $1", [second.id]).single()
+        #expect(try rejection.string(0) == "f" && rejection.optionalString(1) == "position_exists")
+        let shown = try #require(try await stack.api("/api/decisions").first { $0["intent_id"] as? String == second.id })
+        #expect(shown["reason"] as? String == "position_exists")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await venue.order(symbol: Self.symbol, orderLinkID: try VenueOrder.orderLinkID(intentID: second.id)) == nil)
+        #expect(try await Self.count(pool, "exec_orders") == 1)
+
+        // (d) The exit order is sent, the venue fills it, but its reply and the private stream are
+        // held: execution knows nothing of the fill when it is killed. Restarted, it reconciles.
+        try await stack.simulatorFaults(["holdNextCreateMs": 120_000, "mutePrivateStreamMs": 120_000])
+        let exit = try Intent(
+            id: "e2e-exit", strategy: "macd_rsi", symbol: Self.symbol, side: .buy, kind: .exit,
+            referencePrice: Price(parsing: "28700"), stopLoss: nil, takeProfits: [],
+            timeframe: .m1, candleTime: Self.decidingBarOpen.adding(milliseconds: 180_000),
+            createdAt: Self.decidingBarOpen.adding(milliseconds: 240_000))
+        let exitLink = try VenueOrder.orderLinkID(intentID: exit.id)
+        _ = try await producer.send(OutgoingMessage(
+            topic: Topic.signalsIntents.rawValue, key: Self.symbol.rawValue, value: try Keel_V1_Intent(exit).serializedBytes()))
+        try await BusTesting.waitUntil("the exit filled on the venue", timeout: .seconds(60)) {
+            try await venue.order(symbol: Self.symbol, orderLinkID: exitLink)?.status == .filled
+        }
+        await stack.stack.kill("execution")
+        #expect(try await Self.count(pool, "exec_fills WHERE client_order_id = $1", [exitLink]) == 0, "killed before recording the fill")
+
+        try stack.stack.launch("execution")
+        try await stack.stack.waitUntilReady("execution")
+        try await BusTesting.waitUntil("the exit's fill recorded after the restart", timeout: .seconds(60)) {
+            try await Self.count(pool, "exec_fills WHERE client_order_id = $1", [exitLink]) > 0
+        }
+        try await BusTesting.waitUntil("the position recorded flat", timeout: .seconds(30)) {
+            try await Self.count(pool, "exec_positions WHERE symbol = 'BTCUSDT' AND size = 0") == 1
+        }
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await Self.count(pool, "exec_fills WHERE client_order_id = $1", [exitLink]) == 1, "the fill recorded once")
+        #expect(try await Self.count(pool, "exec_orders WHERE client_order_id = $1", [exitLink]) == 1)
+        #expect(try await venue.position(symbol: Self.symbol).map(\.size.isZero) ?? true, "the venue is flat too")
+    }
+
+    static func count(_ pool: PostgresPool, _ fromWhere: String, _ parameters: [PostgresValue?] = []) async throws -> Int64 {
+        try await pool.execute("SELECT count(*) FROM \(fromWhere)", parameters).single().int64(0)
+    }
+
+    static func recordedIntent(_ pool: PostgresPool, _ id: String) async throws -> Intent? {
+        let row = try await pool.execute("SELECT intent::text FROM risk_decisions WHERE intent_id = $1", [id]).first
+        return try row.map { try JSONDecoder().decode(Intent.self, from: Data(try $0.string(0).utf8)) }
+    }
+
+    static func lag(_ stack: TradingStack, group: String) async throws -> Int64 {
+        let topics = group == "keel-risk" ? [Topic.signalsIntents.rawValue] : [Topic.riskOrders.rawValue]
+        return try await ConsumerLag.measure(config: stack.stack.config.kafka, group: group, topics: topics).reduce(0) { $0 + $1.lag }
+    }
+}

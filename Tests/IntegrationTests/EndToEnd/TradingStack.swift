@@ -1,0 +1,83 @@
+import Foundation
+import LocalStack
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The paper stack for end-to-end tests: `keel sim` replaying a scripted market, and the five
+/// services on a `LocalStack` of their own (broker, scratch database, Redis database 9).
+final class TradingStack: @unchecked Sendable {
+    let stack: LocalStack
+    let simulator: Process
+    let simulatorPort: Int
+
+    /// How the simulator plays the market: a replayed file, where play begins and how fast.
+    struct Market {
+        var csv: String
+        var start: String
+        var speed: Int
+    }
+
+    private init(stack: LocalStack, simulator: Process, simulatorPort: Int) {
+        self.stack = stack
+        self.simulator = simulator
+        self.simulatorPort = simulatorPort
+    }
+
+    static func start(market: Market, symbols: [String]) async throws -> TradingStack {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestEnvironment.uniqueName("keel-e2e"))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let csv = directory.appendingPathComponent("market.csv")
+        try market.csv.write(to: csv, atomically: true, encoding: .utf8)
+        let port = try KeelProcess.freePort()
+        FileManager.default.createFile(atPath: directory.appendingPathComponent("simulator.log").path, contents: nil)
+        let simulator = try KeelProcess.launch(
+            "keel",
+            [
+                "sim", "--port", "\(port)", "--replay", csv.path, "--start", market.start, "--history-minutes", "0",
+                "--speed", "\(market.speed)",
+            ],
+            standardError: try FileHandle(forWritingTo: directory.appendingPathComponent("simulator.log")))
+        do {
+            try await BusTesting.waitUntil("the simulator") {
+                await KeelProcess.httpStatus(port: port, path: "/v5/market/time") == 200
+            }
+            var redis = try TestEnvironment.redis()
+            redis.database = 9
+            let stack = try await LocalStack.start(LocalStack.Setup(
+                binDirectory: KeelProcess.binDirectory, brokerBinary: try TestEnvironment.value("KEEL_TEST_TANSU"),
+                postgres: try TestEnvironment.postgres(), redis: redis, simulatorPort: port,
+                extraConfig: """
+                    markets: {symbols: [\(symbols.joined(separator: ", "))], timeframes: [1m], history_days: 1}
+                    signals: {timeframe: 1m, warmup_bars: 300}
+                    """,
+                directory: directory))
+            return TradingStack(stack: stack, simulator: simulator, simulatorPort: port)
+        } catch {
+            kill(simulator.processIdentifier, SIGKILL)
+            throw error
+        }
+    }
+
+    func stop() async {
+        await stack.stop()
+        kill(simulator.processIdentifier, SIGTERM)
+        _ = await KeelProcess.exitStatus(of: simulator)
+    }
+
+    /// GET on the notifier's API: the JSON array it answers.
+    func api(_ path: String) async throws -> [[String: Any]] {
+        let url = URL(string: "http://127.0.0.1:\(stack.httpPorts["notifier"]!)\(path)")!
+        let (data, _) = try await URLSession.shared.data(from: url)
+        return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+    }
+
+    /// POST /sim/faults on the simulator with `fields` as JSON.
+    func simulatorFaults(_ fields: [String: Any]) async throws {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(simulatorPort)/sim/faults")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: fields)
+        _ = try await URLSession.shared.data(for: request)
+    }
+}
