@@ -156,7 +156,10 @@ let package = Package(
 
         .target(
             name: "LocalStack",
-            dependencies: ["Config", "Bus", "Store", "Locks", "Runtime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Core", "Config", "Bus", "Store", "Locks", "Runtime", "ExchangeSimulator", "Execution", "Strategy",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Shared/LocalStack", swiftSettings: swiftSettings),
 
         service("marketdata"),
@@ -168,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "keel",
             dependencies: [
-                "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator", "Notifier",
+                "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator", "Notifier", "LocalStack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/keel",

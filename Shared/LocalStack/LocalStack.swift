@@ -141,6 +141,8 @@ public final class LocalStack: @unchecked Sendable {
         }
     }
 
+    public func isRunning(_ name: String) -> Bool { processes[name]?.isRunning == true }
+
     /// Sends `signal` to `name` and waits until it has exited.
     public func kill(_ name: String, signal: Int32 = SIGKILL) async {
         guard let process = processes[name] else { return }

