@@ -57,7 +57,8 @@ public final class LocalStack: @unchecked Sendable {
     /// The configuration every service of the stack reads.
     public let config: KeelConfig
     public let httpPorts: [String: Int]
-    private let configFile: URL
+    /// The generated configuration file every service reads.
+    public let configFile: URL
     private let secrets: [String: String]
     // Only the owner's task starts, kills and stops processes, one call at a time.
     private var processes: [String: Process] = [:]

@@ -16,6 +16,7 @@ enum KeelProcess {
     struct Output {
         var status: Int32
         var standardError: String
+        var standardOutput: String
     }
 
     /// Starts `name` with `arguments`; the environment is this process's plus `environment`.
@@ -33,14 +34,37 @@ enum KeelProcess {
         return process
     }
 
-    /// Runs `name` to completion and returns its exit status and standard error.
-    static func run(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) async throws -> Output {
-        let pipe = Pipe()
-        let process = try launch(name, arguments, environment: environment, standardError: pipe.fileHandleForWriting)
-        try pipe.fileHandleForWriting.close()
-        let errors = pipe.fileHandleForReading.readDataToEndOfFile()
+    /// Runs `name` to completion and returns its exit status, standard error and (if asked)
+    /// standard output.
+    static func run(
+        _ name: String, _ arguments: [String] = [], environment: [String: String] = [:], standardOutput: Bool = false
+    ) async throws -> Output {
+        let errors = Pipe()
+        let output = Pipe()
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(name)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = standardOutput ? output.fileHandleForWriting : FileHandle.nullDevice
+        process.standardError = errors.fileHandleForWriting
+        try process.run()
+        try errors.fileHandleForWriting.close()
+        try output.fileHandleForWriting.close()
+        // Both pipes drain at once, so a chatty child never blocks on a full one.
+        async let errorText = readToEnd(errors.fileHandleForReading)
+        async let outputText = readToEnd(output.fileHandleForReading)
+        let (errorData, outputData) = await (errorText, outputText)
         let status = await exitStatus(of: process)
-        return Output(status: status, standardError: String(decoding: errors, as: UTF8.self))
+        return Output(
+            status: status, standardError: String(decoding: errorData, as: UTF8.self),
+            standardOutput: String(decoding: outputData, as: UTF8.self))
+    }
+
+    /// Reads `handle` to its end on a thread of its own, not on the cooperative pool.
+    private static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
     }
 
     /// Waits for a child to exit without blocking a thread of the cooperative pool.

@@ -87,6 +87,12 @@ struct PaperTradeEndToEndTests {
         #expect(try await stack.api("/api/fills").count == 1)
         let decision = try #require(try await stack.api("/api/decisions").first { $0["intent_id"] as? String == intentID })
         #expect(decision["approved"] as? Bool == true)
+        // `keel status` sees the five services ready and the trade.
+        let services = LocalStack.services.map { "--service=\($0)=http://127.0.0.1:\(stack.stack.httpPorts[$0]!)" }
+        let status = try await KeelProcess.run("keel", ["status", "--config", stack.stack.configFile.path] + services, standardOutput: true)
+        #expect(status.status == 0)
+        #expect(status.standardOutput.components(separatedBy: " ready ").count - 1 == 5, "\(status.standardOutput)")
+        #expect(status.standardOutput.contains("BTCUSDT buy \(venuePosition.size)"), "\(status.standardOutput)")
 
         // (b) The same intent, published twice more: risk answers with its recorded decision,
         // execution finds the order it placed; the venue still has one order and one position.
