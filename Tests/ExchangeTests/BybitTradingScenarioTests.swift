@@ -91,6 +91,10 @@ struct BybitTradingScenarioTests {
             }?.value ?? []
             #expect(try fills.reduce(Quantity.zero) { try $0 + $1.quantity } == market.quantity)
             #expect(fills.allSatisfy { !$0.isMaker && $0.fee.isPositive })
+            // The execution list answers the same fills, for whoever missed the stream.
+            #expect(Set(try await client.executions(symbol: btc, orderID: marketAck.orderID)) == Set(fills))
+            #expect(Set(try await client.executions(symbol: btc)).isSuperset(of: fills))
+            #expect(try await client.executions(symbol: btc, since: Timestamp.systemNow().adding(milliseconds: 3_600_000)).isEmpty)
 
             let position = try #require(try await client.position(symbol: btc))
             #expect(position.side == .buy && position.size == market.quantity && position.leverage == FixedPoint(integer: 5))

@@ -33,7 +33,7 @@ public actor RateBudget {
     /// Bybit's per-UID limits for linear trading (requests per second).
     public static let bybitAccountLimits: [String: Int] = [
         "/v5/order/create": 10, "/v5/order/amend": 10, "/v5/order/cancel": 10,
-        "/v5/order/realtime": 50, "/v5/position/list": 50, "/v5/account/wallet-balance": 50,
+        "/v5/order/realtime": 50, "/v5/execution/list": 50, "/v5/position/list": 50, "/v5/account/wallet-balance": 50,
         "/v5/position/set-leverage": 10, "/v5/position/trading-stop": 10, "/v5/user/query-api": 10,
     ]
 

@@ -11,7 +11,7 @@ extension BybitSimulator {
     /// Bybit's per-UID limits: requests per rolling second, per endpoint.
     public static let bybitPrivateLimits: [String: Int] = [
         "/v5/order/create": 10, "/v5/order/cancel": 10,
-        "/v5/order/realtime": 50, "/v5/position/list": 50, "/v5/account/wallet-balance": 50,
+        "/v5/order/realtime": 50, "/v5/execution/list": 50, "/v5/position/list": 50, "/v5/account/wallet-balance": 50,
         "/v5/position/set-leverage": 10, "/v5/position/trading-stop": 10, "/v5/user/query-api": 10,
     ]
 
@@ -26,6 +26,7 @@ extension BybitSimulator {
         PrivateEndpoint(path: "/v5/order/create", isPost: true, trades: true),
         PrivateEndpoint(path: "/v5/order/cancel", isPost: true, trades: true),
         PrivateEndpoint(path: "/v5/order/realtime", isPost: false, trades: false),
+        PrivateEndpoint(path: "/v5/execution/list", isPost: false, trades: false),
         PrivateEndpoint(path: "/v5/position/list", isPost: false, trades: false),
         PrivateEndpoint(path: "/v5/position/set-leverage", isPost: true, trades: true),
         PrivateEndpoint(path: "/v5/position/trading-stop", isPost: true, trades: true),
@@ -40,6 +41,7 @@ extension BybitSimulator {
         case "/v5/order/create": return try engine.createOrder(key, fields, at: now)
         case "/v5/order/cancel": return try engine.cancelOrder(key, fields, at: now)
         case "/v5/order/realtime": return try engine.openOrders(key, fields, at: now)
+        case "/v5/execution/list": return try engine.executions(key, fields, at: now)
         case "/v5/position/list": return try engine.positions(key, fields, at: now)
         case "/v5/position/set-leverage": return try engine.setLeverage(key, fields, at: now)
         case "/v5/position/trading-stop": return try engine.tradingStop(key, fields, at: now)

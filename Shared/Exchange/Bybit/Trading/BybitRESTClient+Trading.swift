@@ -104,6 +104,25 @@ extension BybitRESTClient {
         try BybitResponse.decode(BybitOrdersPage.self, from: Data(try await get("/v5/order/realtime", query: query, signed: true))).result
     }
 
+    /// Executions of `symbol` (of one venue order, when `orderID` is given) since `start`, all
+    /// pages, oldest first: what a restart or a silent private stream missed. Bybit keeps them
+    /// queryable for two years; without `start` it answers the last seven days.
+    public func executions(symbol: Symbol, orderID: String? = nil, since start: Timestamp? = nil) async throws -> [Fill] {
+        var all: [Fill] = []
+        var cursor: String?
+        repeat {
+            var query = [("category", "linear"), ("symbol", symbol.rawValue), ("limit", "100")]
+            if let orderID { query.append(("orderId", orderID)) }
+            if let start { query.append(("startTime", String(start.milliseconds))) }
+            if let cursor { query.append(("cursor", cursor)) }
+            let body = try await get("/v5/execution/list", query: query, signed: true)
+            let page = try BybitResponse.decode(BybitExecutionsPage.self, from: Data(body)).result
+            all.append(contentsOf: page.fills)
+            cursor = page.nextPageCursor
+        } while cursor != nil
+        return all.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+    }
+
     /// The position of `symbol` (a flat row when there is none).
     public func position(symbol: Symbol) async throws -> BybitPositionRecord? {
         let query = [("category", "linear"), ("symbol", symbol.rawValue)]

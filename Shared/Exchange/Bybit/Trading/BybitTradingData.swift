@@ -241,3 +241,19 @@ public struct BybitAPIKeyInfo: Sendable, Hashable, Decodable {
         return !readOnly && contract.contains("Order") && contract.contains("Position")
     }
 }
+
+/// One page of `GET /v5/execution/list`: executions as Core `Fill`s, newest first.
+public struct BybitExecutionsPage: Sendable, Hashable, Decodable {
+    public let fills: [Fill]
+    /// nil on the last page.
+    public let nextPageCursor: String?
+
+    enum CodingKeys: String, CodingKey { case list, nextPageCursor }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        fills = try c.decode([BybitStreamExecution].self, forKey: .list).map(\.fill)
+        let cursor = c.contains(.nextPageCursor) ? try c.bybitString(.nextPageCursor) : ""
+        nextPageCursor = cursor.isEmpty ? nil : cursor
+    }
+}

@@ -51,6 +51,32 @@ extension MatchingEngine {
         }
     }
 
+    /// `GET /v5/execution/list`: the executions of `symbol` (optionally of one `orderId` or
+    /// `orderLinkId`, from `startTime`), newest first, `limit` (≤ 100) a page.
+    func executions(_ apiKey: String, _ fields: RequestFields, at now: Timestamp) throws(SimulatorReject) -> SimJSON {
+        try fields.linearCategory()
+        guard fields["symbol"] != nil else { throw .parameter("params error: symbol is required") }
+        let symbol = try fields.instrument(in: market).symbol
+        let limit = try fields.integer("limit", in: 1...100) ?? 50
+        let offset = try fields.integer("cursor", in: 0...Int64(Int32.max)) ?? 0
+        let start = try fields.integer("startTime", in: 0...Int64.max).map { Timestamp(milliseconds: $0) }
+        return withLedger { (ledger: inout TradingLedger) -> SimJSON in
+            ledger.advance(to: now)
+            let matching = (ledger.accounts[apiKey]?.executions ?? []).reversed().filter { execution in
+                execution.symbol == symbol && (fields["orderId"].map { $0 == execution.orderId } ?? true)
+                    && (fields["orderLinkId"].map { $0 == execution.orderLinkId } ?? true)
+                    && (start.map { execution.time >= $0 } ?? true)
+            }
+            let first = min(Int(offset), matching.count)
+            let end = min(first + Int(limit), matching.count)
+            return .object([
+                ("category", .string("linear")),
+                ("nextPageCursor", .string(end < matching.count ? String(end) : "")),
+                ("list", .array(matching[first..<end].map { TradingJSON.execution($0, instrument: ledger.instrument($0.symbol)) })),
+            ])
+        }
+    }
+
     /// `GET /v5/position/list`: with `symbol` one row even when flat; with `settleCoin` the
     /// open positions.
     func positions(_ apiKey: String, _ fields: RequestFields, at now: Timestamp) throws(SimulatorReject) -> SimJSON {

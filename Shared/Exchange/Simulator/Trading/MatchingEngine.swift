@@ -51,6 +51,8 @@ struct AccountState: Sendable {
     var orders: [EngineOrder] = []
     var orderIndex: [String: Int] = [:]
     var linkIndex: [String: Int] = [:]
+    /// Every execution, oldest first (`GET /v5/execution/list`).
+    var executions: [EngineExecution] = []
 
     init(account: SimulatedAccount) {
         self.account = account

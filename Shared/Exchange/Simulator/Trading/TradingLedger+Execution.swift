@@ -124,6 +124,7 @@ extension TradingLedger {
     /// Publishes what an operation changed: executions, orders, then the position and wallet
     /// they moved.
     mutating func report(_ apiKey: String, orders: [EngineOrder], executions: [EngineExecution], at time: Timestamp) {
+        accounts[apiKey]?.executions.append(contentsOf: executions)
         emit(apiKey, "execution", executions.map { TradingJSON.execution($0, instrument: instrument($0.symbol)) }, at: time)
         emit(apiKey, "order", orders.map { TradingJSON.order($0, instrument: instrument($0.symbol), stream: true) }, at: time)
         let symbols = Set(executions.map(\.symbol))
