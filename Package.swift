@@ -115,7 +115,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Risk", dependencies: ["Core"], path: "Shared/Risk", swiftSettings: swiftSettings),
-        .target(name: "Execution", dependencies: ["Core", "Exchange", "Risk"], path: "Shared/Execution", swiftSettings: swiftSettings),
+        .target(
+            name: "Execution",
+            dependencies: [
+                "Core", "Exchange", "Risk", "Store", "Bus", "Schemas", "Locks", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Execution", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: ["Core", "Store", "Risk"], path: "Shared/Ledger", swiftSettings: swiftSettings),
         .target(
             name: "RiskDesk",
@@ -165,7 +170,7 @@ let package = Package(
         service("marketdata"),
         service("signals", ["Bus", "Exchange", "MarketData", "Signals", "Strategy"]),
         service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
-        service("execution"),
+        service("execution", ["Bus", "Exchange", "Execution", "Locks"]),
         service("notifier", ["Bus", "Notifier"]),
 
         .executableTarget(

@@ -47,6 +47,7 @@ public struct KeelConfig: Sendable, Equatable {
     public var exchange: ExchangeConfig
     public var markets: MarketsConfig
     public var signals: SignalsConfig
+    public var execution: ExecutionConfig
 
     /// Reads the file at `path` (or `KEEL_CONFIG`, or none: defaults and environment only).
     public static func load(path: String?, environment: [String: String]) throws -> KeelConfig {
@@ -101,6 +102,7 @@ public struct KeelConfig: Sendable, Equatable {
         exchange = try ExchangeConfig(reading: reader, mode: mode)
         markets = try MarketsConfig(reading: reader)
         signals = try SignalsConfig(reading: reader, markets: markets)
+        execution = try ExecutionConfig(reading: reader)
 
         try reader.rejectUnknownFields()
     }

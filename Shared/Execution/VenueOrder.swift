@@ -10,15 +10,22 @@ public struct VenueOrder: Sendable, Hashable {
     /// Set before an entry; exits keep the position's leverage.
     public let leverage: FixedPoint?
 
+    public init(_ order: ApprovedOrder) throws {
+        let entering = order.kind == .entry
+        request = try BybitOrderRequest(
+            symbol: order.symbol, side: entering ? order.side : order.side.opposite, quantity: order.quantity,
+            kind: .market(referencePrice: order.referencePrice), orderLinkID: Self.orderLinkID(intentID: order.intentID),
+            reduceOnly: order.reduceOnly, takeProfit: entering ? order.takeProfits.first : nil,
+            stopLoss: entering ? order.stopLoss : nil)
+        leverage = entering ? order.leverage : nil
+    }
+
     public init(_ approval: RiskApproval) throws {
         let intent = approval.intent
-        let entering = intent.kind == .entry
-        request = try BybitOrderRequest(
-            symbol: intent.symbol, side: entering ? intent.side : intent.side.opposite, quantity: approval.quantity,
-            kind: .market(referencePrice: intent.referencePrice), orderLinkID: Self.orderLinkID(intentID: intent.id),
-            reduceOnly: approval.reduceOnly, takeProfit: entering ? intent.takeProfits.first : nil,
-            stopLoss: entering ? intent.stopLoss : nil)
-        leverage = entering ? approval.leverage : nil
+        try self.init(ApprovedOrder(
+            intentID: intent.id, symbol: intent.symbol, side: intent.side, kind: intent.kind, quantity: approval.quantity,
+            referencePrice: intent.referencePrice, leverage: approval.leverage, stopLoss: intent.stopLoss,
+            takeProfits: intent.takeProfits, reduceOnly: approval.reduceOnly))
     }
 
     /// The venue's client order id for the order of intent `intentID`.
