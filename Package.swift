@@ -128,7 +128,10 @@ let package = Package(
             path: "Shared/RiskDesk", swiftSettings: swiftSettings),
         .target(
             name: "MarketData",
-            dependencies: ["Core", "Store", "Exchange"],
+            dependencies: [
+                "Core", "Store", "Exchange", "Bus", "Schemas", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Shared/MarketData",
             swiftSettings: swiftSettings
         ),
@@ -167,7 +170,7 @@ let package = Package(
             ],
             path: "Shared/LocalStack", swiftSettings: swiftSettings),
 
-        service("marketdata"),
+        service("marketdata", ["Exchange", "MarketData"]),
         service("signals", ["Bus", "Exchange", "MarketData", "Signals", "Strategy"]),
         service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
         service("execution", ["Bus", "Exchange", "Execution", "Locks"]),

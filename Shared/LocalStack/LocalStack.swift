@@ -153,7 +153,9 @@ public final class LocalStack: @unchecked Sendable {
 
     /// Stops the services (SIGTERM) and the broker, and drops the database.
     public func stop() async {
-        for name in Self.services.reversed() + ["broker"] { await kill(name, signal: SIGTERM) }
+        for name in Self.services.reversed() { await kill(name, signal: SIGTERM) }
+        // Tansu ignores SIGTERM; it keeps nothing (memory storage), so nothing is lost.
+        await kill("broker", signal: SIGKILL)
         let admin = PostgresPool(config: setup.postgres)
         _ = try? await admin.execute("DROP DATABASE IF EXISTS \(postgresQuotedIdentifier(config.postgres.database)) WITH (FORCE)")
         await admin.close()

@@ -154,5 +154,20 @@ public enum KeelMigrations {
                 );
                 """
         ),
+        Migration(
+            version: 5,
+            name: "candle_watermarks",
+            sql: """
+                -- The open time of the last closed candle marketdata published per symbol and
+                -- timeframe: after a restart or a gap it publishes what follows, in order, so the
+                -- candle stream has no holes and nothing twice.
+                CREATE TABLE candle_watermarks (
+                    symbol    text   NOT NULL,
+                    timeframe text   NOT NULL,
+                    open_time bigint NOT NULL,
+                    PRIMARY KEY (symbol, timeframe)
+                );
+                """
+        ),
     ]
 }

@@ -50,13 +50,13 @@ struct BybitSignerTests {
         #expect(!text.contains("test_secret"))
     }
 
-    func verify(_ headers: BybitAuthHeaders, payload: String, serverTime: Int64,
+    func verify(_ headers: BybitAuthHeaders, payload: String, serverTime: Int64, lagAllowance: Int64 = 0,
                 overriding override: [String: String] = [:]) throws(BybitAuthError) -> String {
         var fields = Dictionary(uniqueKeysWithValues: headers.fields.map { ($0.name.lowercased(), $0.value) })
         for (name, value) in override { fields[name.lowercased()] = value }
         return try BybitSignatureVerifier.verify(
             header: { fields[$0.lowercased()] }, payload: Array(payload.utf8),
-            serverTime: serverTime, secret: { keys[$0] })
+            serverTime: serverTime, lagAllowance: lagAllowance, secret: { keys[$0] })
     }
 
     @Test("verify accepts what the signer produced, on raw bytes")
@@ -98,6 +98,14 @@ struct BybitSignerTests {
         }
         let error = BybitAuthError.timestampOutsideWindow(requestTime: t, serverTime: t - 1000, recvWindow: 5000)
         #expect(error.retCode == 10002)
+        // A fast simulator lets a client's clock lag by as much as it ran ahead; never lead.
+        #expect(try verify(headers, payload: "", serverTime: t + 65_000, lagAllowance: 60_000) == "XXXXXXXXXX")
+        #expect(throws: BybitAuthError.timestampOutsideWindow(requestTime: t, serverTime: t + 65_001, recvWindow: 5000)) {
+            _ = try verify(headers, payload: "", serverTime: t + 65_001, lagAllowance: 60_000)
+        }
+        #expect(throws: BybitAuthError.timestampOutsideWindow(requestTime: t, serverTime: t - 1000, recvWindow: 5000)) {
+            _ = try verify(headers, payload: "", serverTime: t - 1000, lagAllowance: 60_000)
+        }
         #expect(error.retMsg.contains("req_timestamp[1700000000000],server_timestamp[1699999999000],recv_window[5000]"))
     }
 

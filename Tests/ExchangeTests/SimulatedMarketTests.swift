@@ -169,6 +169,11 @@ struct SimulatedMarketTests {
         let split = from.adding(milliseconds: 90_000)
         let halves = board.trades(btc, after: from, through: split) + board.trades(btc, after: split, through: from.adding(milliseconds: 180_000))
         #expect(halves == trades)
+        // A minute's prints add up to its bar's volume, as a real tape adds up to its candle.
+        let minuteStart = Timestamp(milliseconds: (from.milliseconds / 60_000 + 1) * 60_000)
+        let minute = board.trades(btc, after: minuteStart.adding(milliseconds: -1), through: minuteStart.adding(milliseconds: 59_999))
+        let volume = board.withSeries(btc, through: minuteStart.adding(milliseconds: 60_000)) { $0.bars[Int($0.minuteIndex(minuteStart))].volume }
+        #expect(minute.reduce(0) { $0 + $1.sizeUnits } == volume)
     }
 
     @Test func fundingIsBoundedRealisticAndFixedPerEightHours() {

@@ -59,11 +59,14 @@ public enum BybitSignatureVerifier {
     ///   - payload: the query string (no `?`) of a GET, or the body bytes of a POST, as received.
     ///   - serverTime: the server's clock (UTC ms).
     ///   - secret: the secret of an API key, or nil if the key is unknown.
+    ///   - lagAllowance: milliseconds a timestamp may lag `serverTime` beyond the recv window
+    ///     (a simulator whose clock runs faster than real time; Bybit allows none).
     /// - Throws: `BybitAuthError`; checks run in order key, headers, timestamp window, signature.
     public static func verify(
         header: (String) -> String?,
         payload: some Sequence<UInt8>,
         serverTime: Int64,
+        lagAllowance: Int64 = 0,
         secret: (String) -> Secret?
     ) throws(BybitAuthError) -> String {
         guard let apiKey = header(BybitAuthHeaders.apiKeyName), !apiKey.isEmpty else {
@@ -83,7 +86,7 @@ public enum BybitSignatureVerifier {
         guard let signature = header(BybitAuthHeaders.signatureName) else {
             throw .missingHeader(BybitAuthHeaders.signatureName)
         }
-        guard serverTime - recvWindow <= timestamp, timestamp < serverTime + futureToleranceMilliseconds else {
+        guard serverTime - recvWindow - lagAllowance <= timestamp, timestamp < serverTime + futureToleranceMilliseconds else {
             throw .timestampOutsideWindow(requestTime: timestamp, serverTime: serverTime, recvWindow: recvWindow)
         }
         // Sign with the header texts exactly as received.
@@ -103,11 +106,12 @@ public enum BybitSignatureVerifier {
         expires: Int64,
         signature: String,
         serverTime: Int64,
+        lagAllowance: Int64 = 0,
         secret: (String) -> Secret?
     ) throws(BybitAuthError) {
         guard !apiKey.isEmpty else { throw .missingAPIKey }
         guard let keySecret = secret(apiKey) else { throw .invalidAPIKey(apiKey) }
-        guard expires > serverTime else {
+        guard expires + lagAllowance > serverTime else {
             throw .timestampOutsideWindow(requestTime: expires, serverTime: serverTime, recvWindow: 0)
         }
         let origin = "GET/realtime\(expires)"

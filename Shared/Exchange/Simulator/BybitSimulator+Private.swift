@@ -83,7 +83,8 @@ extension BybitSimulator {
         do throws(BybitAuthError) {
             apiKey = try BybitSignatureVerifier.verify(
                 header: { name in HTTPFields.Element.Name(name).flatMap { headers[$0] } }, payload: payload,
-                serverTime: now.milliseconds, secret: { key in self.simulatedAccount(key)?.secret })
+                serverTime: now.milliseconds, lagAllowance: clock.aheadOfRealTime,
+                secret: { key in self.simulatedAccount(key)?.secret })
         } catch {
             return Self.envelope(.failure(SimulatorReject(code: error.retCode, message: error.retMsg)), headers: Self.jsonHeaders(), now: now)
         }

@@ -45,6 +45,13 @@ public struct SimulatorClock: Sendable {
         return start.adding(milliseconds: scaled)
     }
 
+    /// How far this clock has run ahead of real time since it began, in milliseconds (zero at
+    /// real speed). A client that synchronised its clock to the simulator lags it by up to this.
+    public var aheadOfRealTime: Int64 {
+        let elapsed = clock.now().milliseconds - origin.milliseconds
+        return now().milliseconds - start.milliseconds - elapsed
+    }
+
     /// How long to wait in real time for `simulated` to pass on this clock.
     public func realDuration(of simulated: Duration) -> Duration { simulated / speed }
 }

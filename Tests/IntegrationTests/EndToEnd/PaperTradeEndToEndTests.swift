@@ -17,7 +17,7 @@ import Testing
 /// (c) a second entry on the open symbol is rejected with its reason, and nothing reaches the venue;
 /// (d) execution is killed (SIGKILL) after sending the closing order and before recording its
 ///     fill; restarted, it records the fill once and its position matches the venue's.
-@Suite("End to end: a paper trade", .serialized, .disabled("until the marketdata and execution services land (issue 4, in progress)"))
+@Suite("End to end: a paper trade", .serialized)
 struct PaperTradeEndToEndTests {
     static let symbol = try! Symbol("BTCUSDT")
 

@@ -50,6 +50,8 @@ final class TradingStack: @unchecked Sendable {
                 extraConfig: """
                     markets: {symbols: [\(symbols.joined(separator: ", "))], timeframes: [1m], history_days: 1}
                     signals: {timeframe: 1m, warmup_bars: 300}
+                    # Only the start-up reconciliation polls: a kill must find the fill unrecorded.
+                    execution: {poll_interval_ms: 600000}
                     """,
                 directory: directory))
             return TradingStack(stack: stack, simulator: simulator, simulatorPort: port)

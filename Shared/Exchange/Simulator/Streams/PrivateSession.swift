@@ -67,7 +67,7 @@ final class PrivateSession: Sendable {
         do throws(BybitAuthError) {
             try BybitSignatureVerifier.verifyWebSocketAuth(
                 apiKey: apiKey, expires: expires, signature: request.args[2], serverTime: now.milliseconds,
-                secret: { simulator.simulatedAccount($0)?.secret })
+                lagAllowance: simulator.clock.aheadOfRealTime, secret: { simulator.simulatedAccount($0)?.secret })
         } catch {
             switch error {
             case .timestampOutsideWindow: return fail("Params Error: request expired")
