@@ -57,6 +57,8 @@ public actor MarketFeed {
     /// Trades per bar (by open time) while the stream has been up since before the bar began.
     private var tallies: [Series: [Timestamp: TradeTally]] = [:]
     private var connectedSince: Timestamp?
+    /// The last closed candle of each series, checked against its trades once the next closes.
+    private var awaitingCheck: [Series: Candle] = [:]
     private let mismatches = Counter(label: "keel_md_candle_trade_mismatches_total")
     private let repairs = Counter(label: "keel_md_gap_repairs_total")
 
@@ -226,9 +228,18 @@ public actor MarketFeed {
         }
     }
 
+    /// Checks the candle before `candle` against its trades: by the time a bar closes, every
+    /// trade of the one before it has arrived (within one push the venue may send the bar's
+    /// close before its last trades).
     private func crossCheck(_ candle: Candle, series: Series) {
-        guard let tally = tallies[series]?.removeValue(forKey: candle.openTime) else { return }
-        tallies[series] = tallies[series]?.filter { $0.key > candle.openTime }
+        let previous = awaitingCheck.updateValue(candle, forKey: series)
+        guard let previous, previous.openTime < candle.openTime,
+              let tally = tallies[series]?.removeValue(forKey: previous.openTime) else { return }
+        tallies[series] = tallies[series]?.filter { $0.key >= candle.openTime }
+        check(previous, against: tally)
+    }
+
+    private func check(_ candle: Candle, against tally: TradeTally) {
         do {
             let found = try tally.disagreements(with: candle, volumeTolerance: settings.volumeTolerance)
             guard !found.isEmpty else { return }

@@ -48,6 +48,10 @@ public struct RiskEngine: Sendable {
             notes.append("qty \(quantity) capped to \(affordable) by margin at leverage \(leverage)")
             quantity = affordable
         }
+        if let largest = try limits.maxOrderQty?.rounded(toStep: limits.qtyStep, mode: .towardZero), quantity > largest {
+            notes.append("qty \(quantity) capped to \(largest), the largest order the venue takes")
+            quantity = largest
+        }
         let notional = try intent.referencePrice * quantity
         guard quantity >= limits.minOrderQty, quantity.isPositive, notional >= limits.minNotional else {
             return .rejected(

@@ -6,12 +6,15 @@ public struct InstrumentLimits: Sendable, Hashable {
     public let minOrderQty: Quantity
     public let minNotional: Money
     public let maxLeverage: FixedPoint
+    /// The largest (market) order the venue takes; nil when it sets none.
+    public let maxOrderQty: Quantity?
 
-    public init(qtyStep: Quantity, minOrderQty: Quantity, minNotional: Money, maxLeverage: FixedPoint) {
+    public init(qtyStep: Quantity, minOrderQty: Quantity, minNotional: Money, maxLeverage: FixedPoint, maxOrderQty: Quantity? = nil) {
         self.qtyStep = qtyStep
         self.minOrderQty = minOrderQty
         self.minNotional = minNotional
         self.maxLeverage = maxLeverage
+        self.maxOrderQty = maxOrderQty
     }
 }
 

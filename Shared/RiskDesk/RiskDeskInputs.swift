@@ -7,7 +7,9 @@ import Schemas
 extension InstrumentLimits {
     /// The limits risk sizes within, from the venue's instrument rules.
     public init(_ rules: InstrumentRules) {
-        self.init(qtyStep: rules.qtyStep, minOrderQty: rules.minOrderQty, minNotional: rules.minNotional, maxLeverage: rules.maxLeverage)
+        self.init(
+            qtyStep: rules.qtyStep, minOrderQty: rules.minOrderQty, minNotional: rules.minNotional, maxLeverage: rules.maxLeverage,
+            maxOrderQty: rules.maxMarketOrderQty)
     }
 }
 

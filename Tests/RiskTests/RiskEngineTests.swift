@@ -61,6 +61,20 @@ struct RiskEngineTests {
         #expect(approval.notional <= Money(fp("50000")))
     }
 
+    @Test func theVenuesLargestOrderCapsTheSize() throws {
+        let capped = InstrumentLimits(
+            qtyStep: limits.qtyStep, minOrderQty: limits.minOrderQty, minNotional: limits.minNotional,
+            maxLeverage: limits.maxLeverage, maxOrderQty: Quantity(fp("0.5")))
+        // 1 % of 10,000 over a 1,000 stop is 0.1 BTC: under the cap, untouched.
+        #expect(try RiskEngine().decide(try entry(), portfolio: Portfolio(equity: Money(fp("10000")), positions: []), limits: capped)
+            .approval?.quantity == Quantity(fp("0.1")))
+        // A 100 stop sizes 0.833 BTC (margin); the venue takes at most 0.5.
+        let decision = try RiskEngine().decide(try entry(stop: "59900"), portfolio: Portfolio(equity: Money(fp("10000")), positions: []), limits: capped)
+        let approval = try #require(decision.approval)
+        #expect(approval.quantity == Quantity(fp("0.5")))
+        #expect(approval.notes.last == "qty 0.833 capped to 0.500, the largest order the venue takes")
+    }
+
     @Test func leverageIsTheLowerOfTheRuleAndTheInstrument() throws {
         let low = InstrumentLimits(qtyStep: limits.qtyStep, minOrderQty: limits.minOrderQty, minNotional: limits.minNotional, maxLeverage: FixedPoint(integer: 2))
         let decision = try RiskEngine().decide(try entry(), portfolio: Portfolio(equity: Money(fp("10000")), positions: []), limits: low)
