@@ -66,6 +66,14 @@ struct BybitWebSocketDecodingTests {
         #expect(decodingError { _ = try BybitBookUpdate.decode(badType) }?.reason == .unknownEnumValue("partial"))
     }
 
+    @Test func ordersTheVenueMadeItselfAreLeftOut() throws {
+        // A position's stop-loss order has no orderLinkId: not a client's order.
+        let stopOrder = limitOrderItem.replacingOccurrences(of: #""orderLinkId":"keel-1""#, with: #""orderLinkId":"""#)
+        let frame = try push(#"{"id":"1","topic":"order","creationTime":1,"data":["# + stopOrder + "," + limitOrderItem + "]}")
+        guard case .orders(let orders)? = try BybitPrivateStream.decode(frame) else { Issue.record("expected orders"); return }
+        #expect(orders.map(\.clientOrderID) == ["keel-1"])
+    }
+
     @Test func invalidRecordsAreInvalidValues() throws {
         // A candle whose high is below its low.
         let kline = try push(#"{"topic":"kline.1.BTCUSDT","type":"snapshot","ts":1,"data":[{"start":1699999980000,"end":1700000039999,"interval":"1","open":"10","close":"10","high":"9","low":"11","volume":"1","turnover":"10","confirm":false,"timestamp":1}]}"#)

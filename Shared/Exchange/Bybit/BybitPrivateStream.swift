@@ -100,7 +100,9 @@ public final class BybitPrivateStream: Sendable {
         switch BybitPrivateTopic(rawValue: base) {
         case .order:
             let records = try BybitStreamDecoder.data([BybitOrderRecord].self, of: push)
-            return .orders(try records.enumerated().map { index, record in
+            // Orders the venue made itself (the TP/SL orders of a position) carry no
+            // orderLinkId: they are no client's orders, and their fills arrive on `execution`.
+            return .orders(try records.enumerated().filter { !$0.element.orderLinkID.isEmpty }.map { index, record in
                 try validated(field: "data[\(index)]") { try record.order() }
             })
         case .execution: return .executions(try BybitStreamDecoder.data([BybitStreamExecution].self, of: push).map(\.fill))
