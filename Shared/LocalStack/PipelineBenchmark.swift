@@ -23,7 +23,7 @@ public struct PipelineBenchmark: Sendable {
         public var timeout: Duration
         public var busSamples: Int
 
-        public init(decisions: Int = 1000, speed: Double = 1200, timeout: Duration = .seconds(1200), busSamples: Int = 2000) {
+        public init(decisions: Int = 1000, speed: Double = 600, timeout: Duration = .seconds(1200), busSamples: Int = 2000) {
             self.decisions = decisions
             self.speed = speed
             self.timeout = timeout

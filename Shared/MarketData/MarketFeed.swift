@@ -57,6 +57,7 @@ public actor MarketFeed {
     /// Trades per bar (by open time) while the stream has been up since before the bar began.
     private var tallies: [Series: [Timestamp: TradeTally]] = [:]
     private var connectedSince: Timestamp?
+    private var streamUp = false
     /// The last closed candle of each series, checked against its trades once the next closes.
     private var awaitingCheck: [Series: Candle] = [:]
     private let mismatches = Counter(label: "keel_md_candle_trade_mismatches_total")
@@ -122,13 +123,16 @@ public actor MarketFeed {
         case .ticker(let ticker):
             _ = try await producer.send(try MarketDataMessages.ticker(ticker, venue: venue, receivedAt: received))
         case .connected(let reconnects):
-            connectedSince = received
+            streamUp = true
+            connectedSince = nil
             tallies = [:]
+            awaitingCheck = [:]
             if reconnects > 0 {
                 logger.info("public stream reconnected; repairing candle gaps", metadata: ["reconnects": "\(reconnects)"])
                 try await repairAll()
             }
         case .disconnected(let reason):
+            streamUp = false
             connectedSince = nil
             logger.warning("public stream disconnected", metadata: ["reason": "\(reason)"])
         case .decodingFailed(let error):
@@ -214,11 +218,14 @@ public actor MarketFeed {
     }
 
     private func tally(_ trade: Trade) {
-        guard let connectedSince else { return }
+        guard streamUp else { return }
+        // The first trade after connecting dates what the stream has seen (in the venue's time:
+        // the local estimate of it may lag a fast simulator); only later bars are whole.
+        let watchedFrom = connectedSince ?? trade.time
+        connectedSince = watchedFrom
         for timeframe in settings.timeframes {
             let open = timeframe.bucketStart(of: trade.time)
-            // Only bars the stream saw from their start can be checked.
-            guard open >= connectedSince else { continue }
+            guard open > watchedFrom else { continue }
             let series = Series(symbol: trade.symbol, timeframe: timeframe)
             do {
                 try tallies[series, default: [:]][open, default: TradeTally()].add(trade)

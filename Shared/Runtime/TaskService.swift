@@ -12,7 +12,11 @@ public struct TaskService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { try await body() }
+        do {
+            try await cancelWhenGracefulShutdown { try await body() }
+        } catch is CancellationError {
+            // Stopped by the shutdown: a clean end.
+        }
     }
 
     /// Runs `step` every `interval` (the first one `interval` from now) until shutdown; a failed

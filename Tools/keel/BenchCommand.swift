@@ -68,7 +68,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         @OptionGroup var options: ConfigOptions
         @Option(help: "Orders to measure.") var decisions: Int = 1000
-        @Option(help: "Market minutes per real minute.") var speed: Double = 1200
+        @Option(help: "Market minutes per real minute (faster saturates a small machine: samples then queue).") var speed: Double = 600
         @Option(help: "Give up waiting for the orders after this many seconds.") var timeoutSeconds: Int = 1200
         @Option(help: "The Tansu broker executable (default: $KEEL_TANSU, else the project venv's).") var broker: String?
 
@@ -91,18 +91,23 @@ struct BenchCommand: AsyncParsableCommand {
                 directory: directory, logLevel: "warning")
             let benchmark = PipelineBenchmark(
                 options: .init(decisions: decisions, speed: speed, timeout: .seconds(timeoutSeconds)), logger: cliLogger("keel.bench"))
-            let report = try await benchmark.run(setup: setup) { line in print(line) }
+            let report = try await benchmark.run(setup: setup) { line in Self.say(line) }
             func ms(_ duration: Duration) -> String {
                 String(format: "%.1f ms", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
             }
-            print("candles closed \(report.candlesClosed), orders at the venue \(report.ordersReceived), measured \(report.samples.count)")
-            print("tick-to-order latency (\(report.samples.count) decisions): p50 \(ms(report.percentile(0.5)))  p99 \(ms(report.percentile(0.99)))  max \(ms(report.percentile(1)))")
-            print(String(
+            Self.say("candles closed \(report.candlesClosed), orders at the venue \(report.ordersReceived), measured \(report.samples.count)")
+            Self.say("tick-to-order latency (\(report.samples.count) decisions): p50 \(ms(report.percentile(0.5)))  p99 \(ms(report.percentile(0.99)))  max \(ms(report.percentile(1)))")
+            Self.say(String(
                 format: "bare one-hop bus latency (%d samples): p50 %.2f ms  p99 %.2f ms", report.bus.samples,
                 report.bus.p50Micros / 1000, report.bus.p99Micros / 1000))
             if report.samples.count < decisions {
                 throw ValidationError("only \(report.samples.count) of \(decisions) orders arrived in \(timeoutSeconds) s")
             }
+        }
+
+        /// A line on standard output at once (progress reaches a log file as it happens).
+        static func say(_ line: String) {
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
 
         static func defaultBroker() -> String? {

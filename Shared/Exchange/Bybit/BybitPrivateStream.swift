@@ -105,7 +105,7 @@ public final class BybitPrivateStream: Sendable {
             return .orders(try records.enumerated().filter { !$0.element.orderLinkID.isEmpty }.map { index, record in
                 try validated(field: "data[\(index)]") { try record.order() }
             })
-        case .execution: return .executions(try BybitStreamDecoder.data([BybitStreamExecution].self, of: push).map(\.fill))
+        case .execution: return .executions(try BybitStreamDecoder.data([BybitStreamExecution].self, of: push).compactMap(\.fill))
         case .position: return .positions(try BybitStreamDecoder.data([BybitStreamPosition].self, of: push).map(\.position))
         case .wallet: return .wallets(try BybitStreamDecoder.data([BybitWalletBalance].self, of: push))
         case nil: return nil

@@ -1,9 +1,10 @@
 import Core
 
 /// One `execution` push item as a Core `Fill`. The fee is in the settle coin (USDT) unless
-/// `feeCurrency` says otherwise.
+/// `feeCurrency` says otherwise. Executions of no order (funding settlements, `orderId` empty)
+/// are not fills: `fill` is nil for them.
 struct BybitStreamExecution: Decodable {
-    let fill: Fill
+    let fill: Fill?
 
     enum CodingKeys: String, CodingKey { case execId, orderId, symbol, side, execPrice, execQty, execFee, feeCurrency, isMaker, execTime }
 
@@ -11,6 +12,10 @@ struct BybitStreamExecution: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let id = try c.bybitString(.execId)
         let orderID = try c.bybitString(.orderId)
+        guard !orderID.isEmpty else {
+            fill = nil
+            return
+        }
         let symbol = try c.bybitSymbol(.symbol)
         let side = try c.bybitSide(.side)
         let price = Price(try c.bybitDecimal(.execPrice))

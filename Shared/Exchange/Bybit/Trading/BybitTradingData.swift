@@ -242,7 +242,8 @@ public struct BybitAPIKeyInfo: Sendable, Hashable, Decodable {
     }
 }
 
-/// One page of `GET /v5/execution/list`: executions as Core `Fill`s, newest first.
+/// One page of `GET /v5/execution/list`: executions of orders as Core `Fill`s, newest first
+/// (funding settlements, which belong to no order, left out).
 public struct BybitExecutionsPage: Sendable, Hashable, Decodable {
     public let fills: [Fill]
     /// nil on the last page.
@@ -252,7 +253,7 @@ public struct BybitExecutionsPage: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        fills = try c.decode([BybitStreamExecution].self, forKey: .list).map(\.fill)
+        fills = try c.decode([BybitStreamExecution].self, forKey: .list).compactMap(\.fill)
         let cursor = c.contains(.nextPageCursor) ? try c.bybitString(.nextPageCursor) : ""
         nextPageCursor = cursor.isEmpty ? nil : cursor
     }
