@@ -10,3 +10,15 @@ public struct InvalidMessage: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "invalid message: \(reason)" }
 }
+
+extension ConsumedMessage {
+    /// The message's value read by `read`; any failure is an `InvalidMessage` naming `expected`
+    /// (dead-lettered, never retried).
+    public func decoded<Value>(as expected: String, _ read: ([UInt8]) throws -> Value) throws -> Value {
+        do {
+            return try read(value)
+        } catch {
+            throw InvalidMessage("not a valid \(expected): \(error)")
+        }
+    }
+}

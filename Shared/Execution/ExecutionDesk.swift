@@ -63,13 +63,9 @@ public actor ExecutionDesk {
     /// Handles one `risk.orders.v1` message; one that is not a valid approved order is an
     /// `InvalidMessage` (dead-lettered, never retried).
     public func consumeApproval(_ message: ConsumedMessage) async throws {
-        let order: ApprovedOrder
-        do {
-            order = try Keel_V1_ApprovedOrder(serializedBytes: message.value).approvedOrder()
-        } catch {
-            throw InvalidMessage("not a valid risk.orders.v1 ApprovedOrder: \(error)")
-        }
-        try await place(order)
+        try await place(message.decoded(as: "risk.orders.v1 ApprovedOrder") {
+            try Keel_V1_ApprovedOrder(serializedBytes: $0).approvedOrder()
+        })
     }
 
     /// Places `order` once, however often it is handed over; returns when the venue has

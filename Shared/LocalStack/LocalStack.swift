@@ -169,7 +169,7 @@ public final class LocalStack: @unchecked Sendable {
 
     private func logFile(_ name: String) throws -> FileHandle {
         let url = setup.directory.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         return try FileHandle(forWritingTo: url)
     }
 

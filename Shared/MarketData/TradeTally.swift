@@ -6,7 +6,6 @@ public struct TradeTally: Sendable, Hashable {
     public private(set) var high: Price?
     public private(set) var low: Price?
     public private(set) var volume: Quantity = .zero
-    public private(set) var count = 0
 
     public init() {}
 
@@ -14,7 +13,6 @@ public struct TradeTally: Sendable, Hashable {
         high = max(high ?? trade.price, trade.price)
         low = min(low ?? trade.price, trade.price)
         volume = try volume + trade.quantity
-        count += 1
     }
 
     /// What disagrees between `candle` and these trades, if anything. Volume may differ by

@@ -12,12 +12,7 @@ public struct AlertLog: Sendable {
     }
 
     public func consume(_ message: ConsumedMessage) throws {
-        let alert: Keel_V1_Alert
-        do {
-            alert = try Keel_V1_Alert(serializedBytes: message.value)
-        } catch {
-            throw InvalidMessage("not a valid ops.alerts.v1 Alert: \(error)")
-        }
+        let alert = try message.decoded(as: "ops.alerts.v1 Alert") { try Keel_V1_Alert(serializedBytes: $0) }
         var metadata: Logger.Metadata = [
             "alert.id": "\(alert.alertID)", "alert.source": "\(alert.source)", "alert.time_ms": "\(alert.timeMs)",
         ]

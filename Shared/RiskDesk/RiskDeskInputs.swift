@@ -17,13 +17,7 @@ extension RiskDesk {
     /// Handles one `signals.intents.v1` message; a message that is not a valid intent is an
     /// `InvalidMessage` (dead-lettered, never retried).
     public func consumeIntent(_ message: ConsumedMessage) async throws {
-        let intent: Intent
-        do {
-            intent = try Keel_V1_Intent(serializedBytes: message.value).intent()
-        } catch {
-            throw InvalidMessage("not a valid signals.intents.v1 Intent: \(error)")
-        }
-        try await handle(intent)
+        try await handle(message.decoded(as: "signals.intents.v1 Intent") { try Keel_V1_Intent(serializedBytes: $0).intent() })
     }
 
     /// Applies one `exec.positions.v1` or `account.equity.v1` message.

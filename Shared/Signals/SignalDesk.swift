@@ -37,12 +37,7 @@ public actor SignalDesk {
     /// Handles one `md.candles.v1` message; one that is not a valid candle is an
     /// `InvalidMessage` (dead-lettered, never retried).
     public func consumeCandle(_ message: ConsumedMessage) async throws {
-        let candle: Candle
-        do {
-            candle = try Keel_V1_Candle(serializedBytes: message.value).candle()
-        } catch {
-            throw InvalidMessage("not a valid md.candles.v1 Candle: \(error)")
-        }
+        let candle = try message.decoded(as: "md.candles.v1 Candle") { try Keel_V1_Candle(serializedBytes: $0).candle() }
         guard let intent = try await handle(candle) else { return }
         _ = try await producer.send(
             OutgoingMessage(

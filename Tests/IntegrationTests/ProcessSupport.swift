@@ -1,4 +1,5 @@
 import Foundation
+import LocalStack
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -93,11 +94,7 @@ enum KeelProcess {
 
     /// GET http://127.0.0.1:port/path: the status code, or nil when nothing answers.
     static func httpStatus(port: Int, path: String) async -> Int? {
-        guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
-        var request = URLRequest(url: url)
-        request.timeoutInterval = 5
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode
+        await LocalStack.httpStatus("http://127.0.0.1:\(port)\(path)")
     }
 }
 

@@ -34,6 +34,16 @@ extension Keel_V1_Side {
     }
 }
 
+extension Keel_V1_IntentKind {
+    func intentKind(_ message: String) throws(SchemaConversionError) -> IntentKind {
+        switch self {
+        case .entry: return .entry
+        case .exit: return .exit
+        case .unspecified, .UNRECOGNIZED: throw SchemaConversionError(message: message, field: "kind", reason: "kind is \(self)")
+        }
+    }
+}
+
 extension Keel_V1_Timeframe {
     private static let pairs: [(Timeframe, Keel_V1_Timeframe)] = [
         (.m1, .m1), (.m3, .m3), (.m5, .m5), (.m15, .m15), (.m30, .m30), (.h1, .h1),

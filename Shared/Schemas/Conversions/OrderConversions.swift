@@ -4,12 +4,7 @@ extension Keel_V1_ApprovedOrder {
     /// The approved order; `SchemaConversionError` names the field that is missing or wrong.
     public func approvedOrder() throws(SchemaConversionError) -> ApprovedOrder {
         let name = "ApprovedOrder"
-        let kind: IntentKind
-        switch self.kind {
-        case .entry: kind = .entry
-        case .exit: kind = .exit
-        case .unspecified, .UNRECOGNIZED: throw SchemaConversionError(message: name, field: "kind", reason: "kind is \(self.kind)")
-        }
+        let kind = try self.kind.intentKind(name)
         let symbol = try Schemas.symbol(self.symbol, name)
         let side = try self.side.side(name)
         for (field, present) in [("qty", hasQty), ("reference_price", hasReferencePrice), ("leverage", hasLeverage)] where !present {

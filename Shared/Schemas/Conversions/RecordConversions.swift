@@ -42,12 +42,7 @@ extension Keel_V1_Intent {
     /// The Core intent, validated.
     public func intent() throws(SchemaConversionError) -> Intent {
         let name = "Intent"
-        let kind: IntentKind
-        switch self.kind {
-        case .entry: kind = .entry
-        case .exit: kind = .exit
-        case .unspecified, .UNRECOGNIZED: throw SchemaConversionError(message: name, field: "kind", reason: "kind is \(self.kind)")
-        }
+        let kind = try self.kind.intentKind(name)
         let symbol = try Schemas.symbol(self.symbol, name)
         let side = try self.side.side(name)
         let timeframe = try self.timeframe.timeframe(name)

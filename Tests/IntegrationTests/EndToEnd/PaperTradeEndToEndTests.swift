@@ -5,6 +5,7 @@ import Execution
 import Foundation
 import LocalStack
 import Logging
+import Runtime
 import Schemas
 import Store
 import Testing
@@ -108,8 +109,8 @@ struct PaperTradeEndToEndTests {
                 topic: Topic.signalsIntents.rawValue, key: Self.symbol.rawValue, value: try Keel_V1_Intent(intent).serializedBytes()))
         }
         try await BusTesting.waitUntil("risk and execution to take both", timeout: .seconds(60)) {
-            let risk = try await Self.lag(stack, group: "keel-risk")
-            let execution = try await Self.lag(stack, group: "keel-execution")
+            let risk = try await Self.lag(stack, .risk)
+            let execution = try await Self.lag(stack, .execution)
             return risk == 0 && execution == 0
         }
         try await Task.sleep(for: .seconds(2))
@@ -182,8 +183,8 @@ struct PaperTradeEndToEndTests {
         return try row.map { try JSONDecoder().decode(Intent.self, from: Data(try $0.string(0).utf8)) }
     }
 
-    static func lag(_ stack: TradingStack, group: String) async throws -> Int64 {
-        let topics = group == "keel-risk" ? [Topic.signalsIntents.rawValue] : [Topic.riskOrders.rawValue]
-        return try await ConsumerLag.measure(config: stack.stack.config.kafka, group: group, topics: topics).reduce(0) { $0 + $1.lag }
+    static func lag(_ stack: TradingStack, _ group: ConsumerGroup) async throws -> Int64 {
+        try await ConsumerLag.measure(config: stack.stack.config.kafka, group: group.name, topics: group.topicNames)
+            .reduce(0) { $0 + $1.lag }
     }
 }

@@ -30,7 +30,7 @@ final class TradingStack: @unchecked Sendable {
         let csv = directory.appendingPathComponent("market.csv")
         try market.csv.write(to: csv, atomically: true, encoding: .utf8)
         let port = try KeelProcess.freePort()
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("simulator.log").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("simulator.log").path, contents: nil)
         let simulator = try KeelProcess.launch(
             "keel",
             [

@@ -90,8 +90,7 @@ public struct BybitOrdersPage: Sendable, Hashable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         orders = try c.decode([BybitOrderRecord].self, forKey: .list)
-        let cursor = c.contains(.nextPageCursor) ? try c.bybitString(.nextPageCursor) : ""
-        nextPageCursor = cursor.isEmpty ? nil : cursor
+        nextPageCursor = try c.bybitCursor(.nextPageCursor)
     }
 }
 
@@ -156,8 +155,7 @@ public struct BybitPositionsPage: Sendable, Hashable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         positions = try c.decode([BybitPositionRecord].self, forKey: .list)
-        let cursor = c.contains(.nextPageCursor) ? try c.bybitString(.nextPageCursor) : ""
-        nextPageCursor = cursor.isEmpty ? nil : cursor
+        nextPageCursor = try c.bybitCursor(.nextPageCursor)
     }
 }
 
@@ -254,7 +252,14 @@ public struct BybitExecutionsPage: Sendable, Hashable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         fills = try c.decode([BybitStreamExecution].self, forKey: .list).compactMap(\.fill)
-        let cursor = c.contains(.nextPageCursor) ? try c.bybitString(.nextPageCursor) : ""
-        nextPageCursor = cursor.isEmpty ? nil : cursor
+        nextPageCursor = try c.bybitCursor(.nextPageCursor)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A page's `nextPageCursor`: nil on the last page (absent or "").
+    func bybitCursor(_ key: Key) throws -> String? {
+        let cursor = contains(key) ? try bybitString(key) : ""
+        return cursor.isEmpty ? nil : cursor
     }
 }
