@@ -69,7 +69,10 @@ let package = Package(
         ),
         .target(
             name: "Bus",
-            dependencies: ["Core", "Config", "CRdKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Core", "Config", "CRdKafka", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Shared/Bus",
             swiftSettings: swiftSettings
         ),

@@ -14,16 +14,12 @@ await ServiceRuntime.main(service: "marketdata") { dependencies, logger in
         producer: dependencies.producer, venue: config.exchange.venue == .simulator ? .simulator : .bybit,
         venueNow: { venue.rest.serverNow() }, logger: logger)
     let stream = venue.publicStream(logger: logger)
-    stream.subscribe(feed.topics)
     return [
         TaskService.retrying("start the candle feed", logger: logger) {
             _ = try await venue.rest.synchronizeTime()
             try await feed.start()
         } then: {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await stream.run() }
-                for await message in stream.messages { await feed.handleLogging(message) }
-            }
+            await feed.follow(stream)
         },
         TaskService.every(.seconds(5)) {
             try await feed.repairOverdue()

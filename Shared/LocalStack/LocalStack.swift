@@ -151,6 +151,18 @@ public final class LocalStack: @unchecked Sendable {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
+    /// Sends SIGTERM to `name` and waits up to `timeout` for it to exit. False when it did not;
+    /// then it is killed.
+    public func terminate(_ name: String, within timeout: Duration) async -> Bool {
+        guard let process = processes[name], process.isRunning else { return true }
+        Foundation.kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        guard process.isRunning else { return true }
+        await kill(name)
+        return false
+    }
+
     /// Stops the services (SIGTERM) and the broker, and drops the database.
     public func stop() async {
         for name in Self.services.reversed() { await kill(name, signal: SIGTERM) }

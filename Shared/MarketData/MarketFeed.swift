@@ -114,14 +114,14 @@ public actor MarketFeed {
         case .trades(let trades):
             for trade in trades {
                 tally(trade)
-                _ = try await producer.send(try MarketDataMessages.trade(trade, venue: venue, receivedAt: received))
+                try await producer.enqueue(try MarketDataMessages.trade(trade, venue: venue, receivedAt: received))
             }
         case .candle(let candle) where candle.isClosed:
             try await closed(candle, received: received)
         case .orderBook(_, let book):
-            if let top = try MarketDataMessages.topOfBook(book, venue: venue, receivedAt: received) { _ = try await producer.send(top) }
+            if let top = try MarketDataMessages.topOfBook(book, venue: venue, receivedAt: received) { try await producer.enqueue(top) }
         case .ticker(let ticker):
-            _ = try await producer.send(try MarketDataMessages.ticker(ticker, venue: venue, receivedAt: received))
+            try await producer.enqueue(try MarketDataMessages.ticker(ticker, venue: venue, receivedAt: received))
         case .connected(let reconnects):
             streamUp = true
             connectedSince = nil
@@ -142,12 +142,28 @@ public actor MarketFeed {
         }
     }
 
+    /// Runs `stream` (subscribed to `topics`) and handles its messages until the calling task
+    /// is cancelled. Then it stops at once: what the stream still holds is dropped, and the
+    /// watermark brings back its candles on the next start.
+    public nonisolated func follow(_ stream: BybitPublicStream) async {
+        stream.subscribe(topics)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await stream.run() }
+            for await message in stream.messages {
+                if Task.isCancelled { break }
+                await handleLogging(message)
+            }
+        }
+    }
+
     /// `handle`, with a failure logged instead of thrown: a candle that could not be stored or
     /// published leaves the watermark behind, and the next candle or the overdue check repairs
     /// the gap.
     public func handleLogging(_ message: BybitPublicMessage) async {
         do {
             try await handle(message)
+        } catch is CancellationError {
+            // Shutting down.
         } catch {
             logger.error("could not handle a public stream update", metadata: ["error": "\(error)"])
         }

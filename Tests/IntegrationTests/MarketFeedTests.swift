@@ -5,6 +5,7 @@ import ExchangeSimulator
 import Foundation
 import Logging
 import MarketData
+import Runtime
 import Schemas
 import Store
 import Synchronization
@@ -31,13 +32,7 @@ struct MarketFeedTests {
         let stream = BybitPublicStream(
             configuration: .init(url: "ws://127.0.0.1:\(port)/v5/public/linear", backoff: Backoff(initial: .milliseconds(100), maximum: .milliseconds(500))),
             logger: logger)
-        stream.subscribe(feed.topics)
-        return Task {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await stream.run() }
-                for await message in stream.messages { await feed.handleLogging(message) }
-            }
-        }
+        return Task { await feed.follow(stream) }
     }
 
     @Test func closedCandlesArePublishedInOrderOnceEachAcrossADropAndARestart() async throws {
@@ -46,6 +41,9 @@ struct MarketFeedTests {
             defer { Task { await pool.close() } }
             try await Migrator().migrate(pool)
             let kafka = try TestEnvironment.kafka()
+            // The topics exist before the consumer subscribes: one created later by the first
+            // send would reach it only at its next metadata refresh, minutes later.
+            _ = try await TopicProvisioning.createAll(config: kafka)
             let producer = try KafkaProducer(config: kafka, logger: Self.logger)
             defer { producer.close() }
             // A market day of its own (the topic is shared with earlier runs on the broker).
@@ -70,6 +68,7 @@ struct MarketFeedTests {
             defer { consumer.stop() }
 
             let first = try await Self.runFeed(simulator, port: port, pool: pool, producer: producer)
+            defer { first.cancel() }
             let watermark = try #require(try await CandleWatermarks(pool: pool).watermark(symbol: Self.symbol, timeframe: .m1))
             let ours = { seen.all.filter { $0.0 > watermark && $0.0 < day.adding(milliseconds: 86_400_000) } }
             try await BusTesting.waitUntil("three live candles", timeout: .seconds(60)) { ours().count >= 3 }
@@ -80,6 +79,7 @@ struct MarketFeedTests {
             // Candles close while marketdata is down; the restart publishes them first.
             try await Task.sleep(for: .seconds(3))
             let second = try await Self.runFeed(simulator, port: port, pool: pool, producer: producer)
+            defer { second.cancel() }
             try await BusTesting.waitUntil("three more after the restart") { ours().count >= 12 }
             second.cancel()
             await second.value

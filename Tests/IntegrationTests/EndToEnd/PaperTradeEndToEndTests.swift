@@ -11,13 +11,14 @@ import Store
 import Testing
 
 /// One paper trade through every service, as separate processes over a real broker, PostgreSQL,
-/// Redis and the exchange simulator. One stack serves four stages that build on each other:
+/// Redis and the exchange simulator. One stack serves five stages that build on each other:
 /// (a) a scripted market makes the strategy fire: one order, one fill, one position in
 ///     PostgreSQL and on the venue, and the API shows them;
 /// (b) the same intent published twice more still yields that one order;
 /// (c) a second entry on the open symbol is rejected with its reason, and nothing reaches the venue;
 /// (d) execution is killed (SIGKILL) after sending the closing order and before recording its
-///     fill; restarted, it records the fill once and its position matches the venue's.
+///     fill; restarted, it records the fill once and its position matches the venue's;
+/// (e) with the broker killed, every service still stops promptly on SIGTERM.
 @Suite("End to end: a paper trade", .serialized)
 struct PaperTradeEndToEndTests {
     static let symbol = try! Symbol("BTCUSDT")
@@ -168,6 +169,16 @@ struct PaperTradeEndToEndTests {
         #expect(try await Self.fillIDs(pool, exitLink) == Set(exitFills.map(\.id)), "each fill recorded once")
         #expect(try await Self.count(pool, "exec_orders WHERE client_order_id = $1", [exitLink]) == 1)
         #expect(try await venue.position(symbol: Self.symbol).map(\.size.isZero) ?? true, "the venue is flat too")
+
+        // (e) With the broker gone, records still waiting for it must not hold a service up:
+        // each stops on SIGTERM within its flush timeout.
+        await stack.stack.kill("broker")
+        try await Task.sleep(for: .seconds(3))
+        for name in LocalStack.services {
+            let started = ContinuousClock.now
+            #expect(await stack.stack.terminate(name, within: .seconds(30)), "keel-\(name) stops on SIGTERM with the broker gone")
+            print("[e2e] keel-\(name) stopped \(ContinuousClock.now - started) after SIGTERM, the broker gone")
+        }
     }
 
     static func count(_ pool: PostgresPool, _ fromWhere: String, _ parameters: [PostgresValue?] = []) async throws -> Int64 {
