@@ -183,7 +183,7 @@ let package = Package(
             name: "keel",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator", "Notifier", "LocalStack",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Indicators", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/keel",
             swiftSettings: swiftSettings

@@ -11,7 +11,7 @@ await ServiceRuntime.main(service: "marketdata") { dependencies, logger in
     let feed = MarketFeed(
         settings: .init(symbols: config.markets.symbols, timeframes: config.markets.timeframes, historyDays: config.markets.historyDays),
         store: CandleStore(pool: dependencies.postgres), source: venue.rest, watermarks: CandleWatermarks(pool: dependencies.postgres),
-        producer: dependencies.producer, venue: config.exchange.venue == .simulator ? .simulator : .bybit,
+        producer: dependencies.producer, streamProducer: try dependencies.streamProducer(), venue: config.exchange.venue == .simulator ? .simulator : .bybit,
         venueNow: { venue.rest.serverNow() }, logger: logger)
     let stream = venue.publicStream(logger: logger)
     return [

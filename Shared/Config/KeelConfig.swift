@@ -76,6 +76,7 @@ public struct KeelConfig: Sendable, Equatable {
             heartbeatIntervalMs: try reader.int("kafka.heartbeat_interval_ms", default: 1000, in: 100...3_600_000),
             fetchWaitMaxMs: try reader.int("kafka.fetch_wait_max_ms", default: 100, in: 0...300_000),
             lingerMs: try reader.int("kafka.linger_ms", default: 5, in: 0...900_000),
+            streamLingerMs: try reader.int("kafka.stream_linger_ms", default: 20, in: 0...900_000),
             autoCommitIntervalMs: try reader.int("kafka.auto_commit_interval_ms", default: 1000, in: 10...3_600_000),
             defaultPartitions: try reader.int("kafka.partitions", default: 6, in: 1...10_000),
             extraProperties: reader.map("kafka.properties"))

@@ -12,6 +12,8 @@ public struct KafkaConfig: Sendable, Equatable {
     public var fetchWaitMaxMs: Int
     /// Producer batching delay.
     public var lingerMs: Int
+    /// Batching delay for high-rate streams (market data trades, book, tickers).
+    public var streamLingerMs: Int
     /// How often stored (processed) offsets are committed in the background.
     public var autoCommitIntervalMs: Int
     /// Partitions given to topics that Keel creates.
@@ -25,6 +27,7 @@ public struct KafkaConfig: Sendable, Equatable {
         heartbeatIntervalMs: Int = 1000,
         fetchWaitMaxMs: Int = 100,
         lingerMs: Int = 5,
+        streamLingerMs: Int = 20,
         autoCommitIntervalMs: Int = 1000,
         defaultPartitions: Int = 6,
         extraProperties: [String: String] = [:]
@@ -35,6 +38,7 @@ public struct KafkaConfig: Sendable, Equatable {
         self.heartbeatIntervalMs = heartbeatIntervalMs
         self.fetchWaitMaxMs = fetchWaitMaxMs
         self.lingerMs = lingerMs
+        self.streamLingerMs = streamLingerMs
         self.autoCommitIntervalMs = autoCommitIntervalMs
         self.defaultPartitions = defaultPartitions
         self.extraProperties = extraProperties

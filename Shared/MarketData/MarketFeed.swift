@@ -46,7 +46,10 @@ public actor MarketFeed {
     private let store: CandleStore
     private let backfiller: Backfiller
     private let watermarks: CandleWatermarks
+    /// Candles: each one awaited before the watermark moves.
     private let producer: KafkaProducer
+    /// Trades, tops of book and tickers: enqueued, batched by the producer's linger.
+    private let streamProducer: KafkaProducer
     private let venue: Keel_V1_Venue
     /// The venue's clock: the simulator may run faster than real time.
     private let venueNow: @Sendable () -> Timestamp
@@ -65,13 +68,14 @@ public actor MarketFeed {
 
     public init(
         settings: Settings, store: CandleStore, source: any KlineSource, watermarks: CandleWatermarks, producer: KafkaProducer,
-        venue: Keel_V1_Venue, venueNow: @escaping @Sendable () -> Timestamp, logger: Logger
+        streamProducer: KafkaProducer, venue: Keel_V1_Venue, venueNow: @escaping @Sendable () -> Timestamp, logger: Logger
     ) {
         self.settings = settings
         self.store = store
         backfiller = Backfiller(store: store, source: source)
         self.watermarks = watermarks
         self.producer = producer
+        self.streamProducer = streamProducer
         self.venue = venue
         self.venueNow = venueNow
         self.logger = logger
@@ -114,14 +118,14 @@ public actor MarketFeed {
         case .trades(let trades):
             for trade in trades {
                 tally(trade)
-                try await producer.enqueue(try MarketDataMessages.trade(trade, venue: venue, receivedAt: received))
+                try await streamProducer.enqueue(try MarketDataMessages.trade(trade, venue: venue, receivedAt: received))
             }
         case .candle(let candle) where candle.isClosed:
             try await closed(candle, received: received)
         case .orderBook(_, let book):
-            if let top = try MarketDataMessages.topOfBook(book, venue: venue, receivedAt: received) { try await producer.enqueue(top) }
+            if let top = try MarketDataMessages.topOfBook(book, venue: venue, receivedAt: received) { try await streamProducer.enqueue(top) }
         case .ticker(let ticker):
-            try await producer.enqueue(try MarketDataMessages.ticker(ticker, venue: venue, receivedAt: received))
+            try await streamProducer.enqueue(try MarketDataMessages.ticker(ticker, venue: venue, receivedAt: received))
         case .connected(let reconnects):
             streamUp = true
             connectedSince = nil

@@ -3,6 +3,7 @@ import Config
 import Locks
 import Logging
 import Store
+import Synchronization
 
 /// The shared infrastructure of a service: Kafka producer, PostgreSQL pool and Redis. Nothing
 /// here connects at construction, so a service starts (and reports not-ready) while a
@@ -12,11 +13,17 @@ public final class ServiceDependencies: Sendable {
     public let producer: KafkaProducer
     public let postgres: PostgresPool
     public let redis: RedisConnection
+    private let kafka: KafkaConfig
+    private let logger: Logger
+    /// Producers made by `streamProducer()`, closed with the rest.
+    private let extraProducers = Mutex<[KafkaProducer]>([])
 
     public init(config: KeelConfig, serviceName: String, logger: Logger) throws {
         self.config = config
         var kafka = config.kafka
         kafka.clientID = "\(config.kafka.clientID)-\(serviceName)"
+        self.kafka = kafka
+        self.logger = logger
         producer = try KafkaProducer(config: kafka, logger: logger)
         postgres = PostgresPool(config: config.postgres, applicationName: "keel-\(serviceName)", logger: logger)
         redis = RedisConnection(config: config.redis, logger: logger)
@@ -31,7 +38,19 @@ public final class ServiceDependencies: Sendable {
         ]
     }
 
+    /// A second producer for high-rate streams (market data), batching for
+    /// `kafka.stream_linger_ms` so that its records do not cost the broker one request each,
+    /// while `producer` keeps `kafka.linger_ms` for records that decide (candles, orders).
+    public func streamProducer() throws -> KafkaProducer {
+        var streams = kafka
+        streams.lingerMs = config.kafka.streamLingerMs
+        let made = try KafkaProducer(config: streams, logger: logger)
+        extraProducers.withLock { $0.append(made) }
+        return made
+    }
+
     public func close() async {
+        for extra in extraProducers.withLock({ $0 }) { extra.close() }
         producer.close()
         await postgres.close()
         await redis.close()

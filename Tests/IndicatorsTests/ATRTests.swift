@@ -6,10 +6,10 @@ struct ATRTests {
     @Test("period 2 by hand: true ranges from the second bar, mean seed, then Wilder")
     func handComputed() {
         let input = [
-            PriceBar(high: 10, low: 8, close: 9),
-            PriceBar(high: 11, low: 9, close: 10),  // TR 2
-            PriceBar(high: 12, low: 10, close: 11.5),  // TR 2 → ATR 2
-            PriceBar(high: 11, low: 7, close: 8),  // TR max(4, 0.5, 4.5) = 4.5 → ATR (2 + 4.5) / 2
+            bar(high: 10, low: 8, close: 9),
+            bar(high: 11, low: 9, close: 10),  // TR 2
+            bar(high: 12, low: 10, close: 11.5),  // TR 2 → ATR 2
+            bar(high: 11, low: 7, close: 8),  // TR max(4, 0.5, 4.5) = 4.5 → ATR (2 + 4.5) / 2
         ]
         #expect(ATR(period: 2).values(over: input) == [nil, nil, 2, 3.25])
     }

@@ -20,9 +20,16 @@ func randomWalk(count: Int, start: Double = 100) -> [Double] {
     }
 }
 
-/// Bars around `closes` with a high/low `range` apart.
+/// Bars around `closes` with a high/low `range` apart, a minute apart, of volume 1.
 func bars(closes: [Double], range: Double) -> [PriceBar] {
-    closes.map { PriceBar(high: $0 + range / 2, low: $0 - range / 2, close: $0) }
+    closes.enumerated().map { index, close in
+        PriceBar(openTime: Int64(index) * 60_000, open: close, high: close + range / 2, low: close - range / 2, close: close, volume: 1)
+    }
+}
+
+/// A bar where only the range matters (open at the close, no volume).
+func bar(high: Double, low: Double, close: Double) -> PriceBar {
+    PriceBar(openTime: 0, open: close, high: high, low: low, close: close, volume: 0)
 }
 
 /// Runs `indicator` over `inputs` in one go, and again with a JSON snapshot/restore after

@@ -26,7 +26,7 @@ struct MarketFeedTests {
         _ = try await client.synchronizeTime()
         let feed = MarketFeed(
             settings: .init(symbols: [symbol], timeframes: [.m1], historyDays: 1), store: CandleStore(pool: pool), source: client,
-            watermarks: CandleWatermarks(pool: pool), producer: producer, venue: .simulator,
+            watermarks: CandleWatermarks(pool: pool), producer: producer, streamProducer: producer, venue: .simulator,
             venueNow: { client.serverNow() }, logger: logger)
         try await feed.start()
         let stream = BybitPublicStream(

