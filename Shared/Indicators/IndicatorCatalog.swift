@@ -64,28 +64,28 @@ struct IndicatorColumn<Output>: Sendable {
 
 public enum IndicatorCatalog {
     public static let all: [IndicatorEntry] = [
-        IndicatorEntry("sma_20", { SMA(period: 20) }, input: \.close, columns: [.init("sma_20", { $0 })]),
-        IndicatorEntry("ema_20", { EMA(period: 20) }, input: \.close, columns: [.init("ema_20", { $0 })]),
-        IndicatorEntry("wma_20", { WMA(period: 20) }, input: \.close, columns: [.init("wma_20", { $0 })]),
+        IndicatorEntry("sma_20", { SMA(period: 20) }, input: { $0.close }, columns: [.init("sma_20", { $0 })]),
+        IndicatorEntry("ema_20", { EMA(period: 20) }, input: { $0.close }, columns: [.init("ema_20", { $0 })]),
+        IndicatorEntry("wma_20", { WMA(period: 20) }, input: { $0.close }, columns: [.init("wma_20", { $0 })]),
         IndicatorEntry(
-            "macd", { MACD() }, input: \.close,
+            "macd", { MACD() }, input: { $0.close },
             columns: [.init("macd", { $0.macd }), .init("macd_signal", { $0.signal }), .init("macd_hist", { $0.histogram })]),
-        IndicatorEntry("rsi_14", { RSI(period: 14) }, input: \.close, columns: [.init("rsi_14", { $0 })]),
+        IndicatorEntry("rsi_14", { RSI(period: 14) }, input: { $0.close }, columns: [.init("rsi_14", { $0 })]),
         IndicatorEntry("atr_14", { ATR(period: 14) }, input: { $0 }, columns: [.init("atr_14", { $0 })]),
         IndicatorEntry(
-            "bbands_20", { BollingerBands() }, input: \.close,
+            "bbands_20", { BollingerBands() }, input: { $0.close },
             columns: [.init("bb_upper", { $0.upper }), .init("bb_middle", { $0.middle }), .init("bb_lower", { $0.lower })]),
         IndicatorEntry("stoch", { Stochastic() }, input: { $0 }, columns: [.init("stoch_k", { $0.k }), .init("stoch_d", { $0.d })]),
         IndicatorEntry(
             "adx_14", { DirectionalMovement(period: 14) }, input: { $0 },
             columns: [.init("adx_14", { $0.adx }), .init("plus_di_14", { $0.plusDI }), .init("minus_di_14", { $0.minusDI })]),
         IndicatorEntry("obv", { OBV() }, input: { $0 }, columns: [.init("obv", { $0 })]),
-        IndicatorEntry("stddev_20", { StandardDeviation(period: 20) }, input: \.close, columns: [.init("stddev_20", { $0 })]),
+        IndicatorEntry("stddev_20", { StandardDeviation(period: 20) }, input: { $0.close }, columns: [.init("stddev_20", { $0 })]),
         IndicatorEntry(
             "correl_30", { Correlation(period: 30) }, input: { Correlation.Pair($0.high, $0.low) },
             columns: [.init("correl_high_low_30", { $0 })]),
-        IndicatorEntry("volatility_20", { RollingVolatility(period: 20) }, input: \.close, columns: [.init("volatility_20", { $0 })]),
-        IndicatorEntry("zscore_20", { ZScore(period: 20) }, input: \.close, columns: [.init("zscore_20", { $0 })]),
+        IndicatorEntry("volatility_20", { RollingVolatility(period: 20) }, input: { $0.close }, columns: [.init("volatility_20", { $0 })]),
+        IndicatorEntry("zscore_20", { ZScore(period: 20) }, input: { $0.close }, columns: [.init("zscore_20", { $0 })]),
         IndicatorEntry("vwap_day", { VWAP() }, input: { $0 }, columns: [.init("vwap_day", { $0 })]),
         IndicatorEntry(
             "ichimoku", { Ichimoku() }, input: { $0 },

@@ -3,6 +3,10 @@
 /// the entries' exchange-side stops or targets within the cycle, so the position is flat again
 /// before the next one. Net drift is zero, and two stops (1 % each) per target (2 %) keep the
 /// account's equity, and so the order sizes, roughly steady. About one entry every six bars.
+/// Each bar trades 0.02 BTC, a thin tape of at most 20 prints: enough for marketdata's
+/// candle/trade cross-check, without the in-memory local broker filling up with trades nobody
+/// in the benchmark reads (a full tape of ~240 prints a bar slowed Tansu to a stall after about
+/// 800 decisions).
 enum BenchMarket {
     /// (bars down, bars up, wick: +1 up to the targets of longs, -1 down to the stops).
     static let cycles: [(down: Int, up: Int, wick: Int)] = [(2, 3, 1), (3, 2, 1), (2, 2, -1)]
@@ -16,7 +20,7 @@ enum BenchMarket {
         var close = base
         var cycle = 0
         func bar(_ open: Int, _ high: Int, _ low: Int, _ close: Int) {
-            lines.append("\(origin + Int64(lines.count - 1) * 60_000),\(open),\(high),\(low),\(close),1")
+            lines.append("\(origin + Int64(lines.count - 1) * 60_000),\(open),\(high),\(low),\(close),0.02")
         }
         while lines.count - 1 < bars {
             let (down, up, wick) = cycles[cycle % cycles.count]
