@@ -139,7 +139,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Signals", dependencies: ["Core", "Strategy", "MarketData", "Bus", "Schemas"], path: "Shared/Signals",
+            name: "Signals",
+            dependencies: [
+                "Core", "Config", "Strategy", "MarketData", "Bus", "Schemas", .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/Signals",
             swiftSettings: swiftSettings),
         .target(
             name: "Notifier",
@@ -150,7 +154,7 @@ let package = Package(
             path: "Shared/Notifier", swiftSettings: swiftSettings),
         .target(name: "Indicators", dependencies: ["Core"], path: "Shared/Indicators", swiftSettings: swiftSettings),
         .target(
-            name: "Strategy", dependencies: ["Core", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
+            name: "Strategy", dependencies: ["Core", "Config", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",
             dependencies: [
@@ -198,7 +202,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: swiftSettings),
-        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Indicators", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Indicators", "Config", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",

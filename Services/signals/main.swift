@@ -3,18 +3,24 @@ import Exchange
 import MarketData
 import Runtime
 import Signals
-import Strategy
 
 // The signals service: closed candles in, trade intents out. Candles are shared out across
 // instances by symbol (one group); each instance warms its strategies up from PostgreSQL.
 await ServiceRuntime.main(service: "signals") { dependencies, logger in
     let config = dependencies.config
     let venue = BybitVenue(config.exchange)
+    for strategy in config.signals.strategies {
+        logger.info(
+            "strategy",
+            metadata: [
+                "strategy": "\(strategy.name)", "preset": "\(strategy.preset ?? "none")",
+                "symbols": "\(strategy.symbols.map(\.rawValue))", "timeframes": "\(strategy.timeframes.map(\.label))",
+            ])
+    }
     let desk = SignalDesk(
-        store: CandleStore(pool: dependencies.postgres), producer: dependencies.producer,
-        timeframe: config.signals.timeframe, warmUpBars: config.signals.warmUpBars
+        store: CandleStore(pool: dependencies.postgres), producer: dependencies.producer, config: config.signals
     ) { symbol in
-        MACDRSIConfiguration(tickSize: try await venue.rest.requireRules(for: symbol).tickSize)
+        try await venue.rest.requireRules(for: symbol).tickSize
     }
     let candles = try KafkaConsumer(
         config: config.kafka, groupID: ConsumerGroup.signals.name, topics: ConsumerGroup.signals.topicNames,

@@ -38,6 +38,50 @@ public final class ConfigReader {
         return value
     }
 
+    /// A finite decimal number within `range`.
+    public func double(_ field: String, default defaultValue: Double, in range: ClosedRange<Double>) throws -> Double {
+        let text = try string(field, default: String(defaultValue))
+        guard let value = Double(text), value.isFinite else {
+            throw ConfigError(field: field, reason: "must be a number, got \"\(text)\"")
+        }
+        guard range.contains(value) else {
+            throw ConfigError(field: field, reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    /// An exact decimal (for fractions of a position and the like) within `range`.
+    public func fixedPoint(_ field: String, default defaultValue: String, in range: ClosedRange<FixedPoint>) throws -> FixedPoint {
+        let text = try string(field, default: defaultValue)
+        guard let value = try? FixedPoint(parsing: text) else {
+            throw ConfigError(field: field, reason: "must be a decimal number, got \"\(text)\"")
+        }
+        guard range.contains(value) else {
+            throw ConfigError(field: field, reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    /// The names directly under `field` in the file (`signals.strategies.a.x` → "a"), sorted.
+    public func childNames(of field: String) -> [String] {
+        let prefix = field + "."
+        let names = source.fileValues.keys.filter { $0.hasPrefix(prefix) }
+            .compactMap { $0.dropFirst(prefix.count).split(separator: ".").first.map(String.init) }
+        return Set(names).sorted()
+    }
+
+    /// The file's values under `field`, relative to it (`field.a.b` → `a.b`), as a source of its
+    /// own (without environment overrides); they count as known here.
+    public func subtree(_ field: String) -> ConfigSource {
+        let prefix = field + "."
+        var values: [String: ConfigSource.Value] = [:]
+        for (key, value) in source.fileValues where key.hasPrefix(prefix) {
+            knownFields.insert(key)
+            values[String(key.dropFirst(prefix.count))] = value
+        }
+        return ConfigSource(fileValues: values, origin: source.origin)
+    }
+
     public func bool(_ field: String, default defaultValue: Bool) throws -> Bool {
         let text = try string(field, default: String(defaultValue))
         switch text.lowercased() {

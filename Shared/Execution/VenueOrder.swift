@@ -25,7 +25,7 @@ public struct VenueOrder: Sendable, Hashable {
         try self.init(ApprovedOrder(
             intentID: intent.id, symbol: intent.symbol, side: intent.side, kind: intent.kind, quantity: approval.quantity,
             referencePrice: intent.referencePrice, leverage: approval.leverage, stopLoss: intent.stopLoss,
-            takeProfits: intent.takeProfits, reduceOnly: approval.reduceOnly))
+            takeProfits: intent.takeProfits.map(\.price), reduceOnly: approval.reduceOnly))
     }
 
     /// The venue's client order id for the order of intent `intentID`.

@@ -4,7 +4,6 @@ import ExchangeSimulator
 import Execution
 import Foundation
 import Logging
-import Strategy
 import Synchronization
 
 /// `keel bench pipeline`: tick-to-order latency through the five services. An in-process
@@ -65,7 +64,7 @@ public struct PipelineBenchmark: Sendable {
         let tape = try ReplayTape(
             file: try OHLCVFile.parse(BenchMarket.csv(bars: bars, origin: origin.milliseconds)),
             instrument: SimulatedInstrument.defaults.first { $0.symbol == Self.symbol }!)
-        let timings = PipelineTimings(strategy: MACDRSIConfiguration(tickSize: try Price(parsing: "0.1")).name)
+        let timings = PipelineTimings(strategy: "macd_rsi")
         var configuration = BybitSimulator.Configuration(historyMinutes: 0, replay: tape)
         configuration.tickInterval = .milliseconds(10)
         configuration.endpointLimitPerSecond = 100_000
@@ -79,7 +78,7 @@ public struct PipelineBenchmark: Sendable {
         setup.simulatorPort = try await simulator.start()
         setup.extraConfig = """
             markets: {symbols: [\(Self.symbol.rawValue)], timeframes: [1m], history_days: 1}
-            signals: {timeframe: 1m, warmup_bars: 300}
+            signals: {warmup_bars: 300, strategies: {macd_rsi: {timeframe: 1m}}}
             """
         progress("starting the services (logs in \(setup.directory.path))")
         let stack: LocalStack

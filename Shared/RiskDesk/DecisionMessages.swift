@@ -27,7 +27,8 @@ enum DecisionMessages {
             order.referencePrice = Keel_V1_Decimal(intent.referencePrice)
             order.leverage = Keel_V1_Decimal(approval.leverage)
             if let stop = intent.stopLoss { order.stopLoss = Keel_V1_Decimal(stop) }
-            order.takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init(price:))
+            order.takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init)
+            if let rule = intent.trailing { order.trailing = Keel_V1_TrailingStop(rule) }
             order.riskAmount = Keel_V1_Decimal(approval.riskAmount)
             order.notional = Keel_V1_Decimal(approval.notional)
             order.decidedMs = recorded.decidedAt.milliseconds

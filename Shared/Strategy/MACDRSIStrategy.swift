@@ -1,80 +1,297 @@
+import Config
 import Core
 import Indicators
 
-/// MACD cross confirmed by RSI, with ATR-based stop and take-profit. A pure value: feed it
-/// closed candles, get entry intents; nothing here does I/O or reads a clock.
+/// The seeds' strategy for one symbol: a MACD cross on the signal timeframe confirmed by RSI,
+/// optionally aligned with higher-timeframe trends, passed through the entry filters, entered
+/// at once or after a pullback, with an ATR stop (beyond nearby support/resistance), a
+/// take-profit ladder and a trailing rule (see `StrategySettings` and `TradePlanner`).
 ///
-/// Long: the MACD line crosses above its signal on this bar (histogram from ≤ 0 to > 0) and
-/// RSI is within `longRSI`. Short mirrors it (histogram from ≥ 0 to < 0, RSI within
-/// `shortRSI`). Entry reference = the candle's close; stop = entry ∓ ATR·stopMultiplier
-/// rounded to the tick away from the entry; take-profit = entry ± ATR·takeProfitMultiplier
-/// rounded toward the entry. If rounding collapses a level onto the entry (an ATR smaller
-/// than a tick) the bar yields no intent. The intent's `createdAt` is the candle's close time,
-/// so replaying candles reproduces intents exactly.
+/// A pure value: feed it closed candles of its timeframes (`onCandle`), get intents; nothing
+/// here does I/O or reads a clock. Long: the MACD histogram turns from ≤ 0 to > 0 and RSI is
+/// strictly inside `entry.long_rsi`; short mirrors it. An intent's times come from candles, so
+/// replaying the same candles, in any interleaving of timeframes, gives the same intents.
+///
+/// Confidence (0...1) is the mean of: how central RSI is in its band, the MACD histogram's
+/// size against a tenth of an ATR (capped at 1), and, when trend alignment is on, 1.
 public struct MACDRSIStrategy: Sendable, Hashable, Codable {
-    public let configuration: MACDRSIConfiguration
-    public private(set) var state: MACDRSIState
+    public let name: String
+    public let symbol: Symbol
+    public let timeframe: Timeframe
+    public let tickSize: Price
+    public let settings: StrategySettings
+    private var indicators: SignalIndicators
+    private var trends: [TrendTracker]
+    private var lastOpenTimes: [Timeframe: Timestamp] = [:]
+    private var awaitingTrend: EntryCandidate?
+    private var awaitingPullback: PullbackWatch?
 
-    /// Throws `StrategyConfigurationError` for a configuration it cannot run with.
-    public init(configuration: MACDRSIConfiguration) throws(StrategyConfigurationError) {
-        try configuration.validate()
-        self.init(validated: configuration, state: MACDRSIState(configuration: configuration))
+    /// Throws `StrategyConfigurationError` for a tick size it cannot round to.
+    public init(name: String, symbol: Symbol, timeframe: Timeframe, tickSize: Price, settings: StrategySettings)
+        throws(StrategyConfigurationError)
+    {
+        guard !name.isEmpty else { throw StrategyConfigurationError(field: "name", reason: "is empty") }
+        guard tickSize.isPositive else { throw StrategyConfigurationError(field: "tickSize", reason: "\(tickSize) must be greater than zero") }
+        self.name = name
+        self.symbol = symbol
+        self.timeframe = timeframe
+        self.tickSize = tickSize
+        self.settings = settings
+        indicators = SignalIndicators(settings: settings)
+        let entry = settings.entry
+        trends = settings.trend.enabled
+            ? settings.trend.timeframes.map { TrendTracker(timeframe: $0, fast: entry.macdFast, slow: entry.macdSlow, signal: entry.macdSignal) }
+            : []
     }
 
-    /// Resumes from a saved `state` (see `MACDRSIState`).
-    public init(configuration: MACDRSIConfiguration, state: MACDRSIState) throws(StrategyConfigurationError) {
-        try configuration.validate()
-        self.init(validated: configuration, state: state)
+    /// The timeframes it reads: the signal's, then the trend's.
+    public var timeframes: [Timeframe] { [timeframe] + trends.map(\.timeframe) }
+
+    /// Open time of the last candle fed on `timeframe`.
+    public func lastOpenTime(of timeframe: Timeframe) -> Timestamp? { lastOpenTimes[timeframe] }
+
+    /// Feeds one closed candle. Refuses, leaving every indicator untouched, a candle of another
+    /// symbol or timeframe, one still forming, and one not newer than the last of its timeframe.
+    public mutating func onCandle(_ candle: Candle) throws(CandleRejection) -> StrategyStep {
+        guard candle.symbol == symbol else { throw .otherSymbol(candle.symbol) }
+        guard timeframes.contains(candle.timeframe) else { throw .otherTimeframe(candle.timeframe) }
+        guard candle.isClosed else { throw .notClosed }
+        if let last = lastOpenTimes[candle.timeframe] {
+            guard candle.openTime != last else { throw .duplicate(candle.openTime) }
+            guard candle.openTime > last else { throw .outOfOrder(candle.openTime, last: last) }
+        }
+        lastOpenTimes[candle.timeframe] = candle.openTime
+        var step = StrategyStep()
+        if candle.timeframe == timeframe {
+            onSignalBar(candle, &step)
+        } else if let index = trends.firstIndex(where: { $0.timeframe == candle.timeframe }) {
+            trends[index].update(candle)
+            if let candidate = awaitingTrend, trendAlignment(candidate) != .pending {
+                awaitingTrend = nil
+                afterBarFilters(candidate, &step)
+            }
+        }
+        return step
     }
 
-    private init(validated configuration: MACDRSIConfiguration, state: MACDRSIState) {
-        self.configuration = configuration
-        self.state = state
-    }
-
-    /// Feeds history (e.g. stored candles on start) without emitting intents.
+    /// Feeds history (e.g. stored candles on start) in batch order, discarding intents.
+    /// Candles it refuses (duplicates, other timeframes) are skipped.
     public mutating func warmUp(_ candles: [Candle]) {
-        for candle in candles { _ = onCandle(candle) }
+        for candle in Self.batchOrder(candles) { _ = try? onCandle(candle) }
     }
 
-    /// Feeds one candle. Candles still forming, and candles not newer than the last one fed,
-    /// are ignored.
-    public mutating func onCandle(_ candle: Candle) -> Intent? {
-        guard candle.isClosed, state.lastCandleTime.map({ candle.openTime > $0 }) ?? true else { return nil }
-        state.lastCandleTime = candle.openTime
-        let close = candle.close.doubleValue
-        let rsi = state.rsi.update(close)
-        let atr = state.atr.update(PriceBar(candle))
-        guard let macd = state.macd.update(close) else { return nil }
-        defer { state.previousHistogram = macd.histogram }
-        guard let previous = state.previousHistogram, let rsi, let atr else { return nil }
-        if previous <= 0, macd.histogram > 0, configuration.longRSI.contains(rsi) {
-            return entry(.buy, candle: candle, atr: atr)
+    /// The batch path: every intent the candles give, fed in batch order.
+    public mutating func run(_ candles: [Candle]) -> [Intent] {
+        Self.batchOrder(candles).flatMap { (try? onCandle($0))?.intents ?? [] }
+    }
+
+    /// Candles by close time, longer timeframes first among those closing together, so a
+    /// signal bar always finds its trend bars already in.
+    public static func batchOrder(_ candles: [Candle]) -> [Candle] {
+        candles.sorted { a, b in
+            a.closeTime != b.closeTime ? a.closeTime < b.closeTime : a.timeframe.seconds > b.timeframe.seconds
         }
-        if previous >= 0, macd.histogram < 0, configuration.shortRSI.contains(rsi) {
-            return entry(.sell, candle: candle, atr: atr)
+    }
+
+    // MARK: - The signal bar
+
+    private mutating func onSignalBar(_ candle: Candle, _ step: inout StrategyStep) {
+        let readings = indicators.update(PriceBar(candle))
+        step.evaluated = true
+        if awaitingTrend != nil {
+            // Its trend bar did not come before the next signal bar.
+            awaitingTrend = nil
+            step.filtered.append(.trendUnavailable)
         }
+        if var watch = awaitingPullback {
+            awaitingPullback = nil
+            watchPullback(&watch, candle, &step)
+        }
+        guard let side = crossSide(readings), let atr = readings.atr, atr > 0, let macd = readings.macd, let rsi = readings.rsi
+        else { return }
+        if let filter = EntryFilter.blocking(side, readings: readings, closeTime: candle.closeTime, filters: settings.filters) {
+            step.filtered.append(filter)
+            return
+        }
+        if awaitingPullback != nil {
+            // A fresh signal supersedes a pullback still awaited.
+            awaitingPullback = nil
+            step.filtered.append(.pullbackTimeout)
+        }
+        let candidate = EntryCandidate(
+            side: side, candleOpenTime: candle.openTime, candleCloseTime: candle.closeTime, close: candle.close, atr: atr,
+            levels: readings.levels, indicators: indicatorValues(readings, macd: macd, rsi: rsi, atr: atr),
+            confidence: confidence(side: side, macd: macd, rsi: rsi, atr: atr),
+            reason: "MACD cross \(side == .buy ? "up" : "down") on \(timeframe), RSI \(Self.format(rsi))")
+        switch trendAlignment(candidate) {
+        case .pending: awaitingTrend = candidate
+        default: afterBarFilters(candidate, &step)
+        }
+    }
+
+    /// Long when the histogram turns up through zero with RSI in the long band; short mirrors it.
+    private func crossSide(_ readings: SignalReadings) -> Side? {
+        guard let previous = readings.previousHistogram, let histogram = readings.macd?.histogram, let rsi = readings.rsi
+        else { return nil }
+        let long = settings.entry.longRSI, short = settings.entry.shortRSI
+        if previous <= 0, histogram > 0, long.lowerBound < rsi, rsi < long.upperBound { return .buy }
+        if previous >= 0, histogram < 0, short.lowerBound < rsi, rsi < short.upperBound { return .sell }
         return nil
     }
 
-    private func entry(_ side: Side, candle: Candle, atr: Double) -> Intent? {
-        let direction = side == .buy ? 1.0 : -1.0
-        // For a long both levels round down (stop away from, target toward the entry); a short
-        // mirrors that.
-        let mode: RoundingMode = side == .buy ? .down : .up
-        let entry = candle.close
-        let tick = configuration.tickSize
-        guard let stop = entry.offset(by: -direction * atr * configuration.stopMultiplier, tick: tick, mode: mode),
-              let target = entry.offset(by: direction * atr * configuration.takeProfitMultiplier, tick: tick, mode: mode),
-              stop.isPositive, target.isPositive
-        else { return nil }
-        let id = Intent.deriveID(
-            strategy: configuration.name, symbol: candle.symbol, timeframe: candle.timeframe,
-            candleTime: candle.openTime, kind: .entry, side: side)
-        // Intent validation fails only when rounding put a level on the entry: no trade then.
-        return try? Intent(
-            id: id, strategy: configuration.name, symbol: candle.symbol, side: side, kind: .entry,
-            referencePrice: entry, stopLoss: stop, takeProfits: [target],
-            timeframe: candle.timeframe, candleTime: candle.openTime, createdAt: candle.closeTime)
+    // MARK: - Trend, pullback, intent
+
+    private enum Alignment: Equatable { case aligned([Timeframe: Double]), against, pending, unavailable }
+
+    private func trendAlignment(_ candidate: EntryCandidate) -> Alignment {
+        var histograms: [Timeframe: Double] = [:]
+        var pending = false
+        for tracker in trends {
+            switch tracker.trend(at: candidate.candleCloseTime) {
+            case .known(let histogram): histograms[tracker.timeframe] = histogram
+            case .pending: pending = true
+            case .unavailable: return .unavailable
+            }
+        }
+        if pending { return .pending }
+        let agrees = histograms.values.allSatisfy { candidate.side == .buy ? $0 > 0 : $0 < 0 }
+        return agrees ? .aligned(histograms) : .against
     }
+
+    /// The candidate has passed the bar filters; the trend (if on) decides, then the pullback.
+    private mutating func afterBarFilters(_ candidate: EntryCandidate, _ step: inout StrategyStep) {
+        var candidate = candidate
+        switch trendAlignment(candidate) {
+        case .against: step.filtered.append(.trend); return
+        case .unavailable, .pending: step.filtered.append(.trendUnavailable); return
+        case .aligned(let histograms):
+            guard !histograms.isEmpty else { break }
+            let ordered = trends.map(\.timeframe)
+            for timeframe in ordered { candidate.indicators["trend_\(timeframe)_macd_histogram"] = histograms[timeframe] }
+            candidate.confidence = (candidate.confidence * 2 + 1) / 3
+            candidate.reason += ", trend \(candidate.side == .buy ? "up" : "down") on \(ordered.map(\.label).joined(separator: "/"))"
+        }
+        guard settings.pullback.enabled else {
+            emit(candidate, entry: .market, at: candidate.close, createdAt: candidate.candleCloseTime, &step)
+            return
+        }
+        let direction = candidate.side == .buy ? -1.0 : 1.0
+        guard let level = candidate.close.offset(
+            by: direction * settings.pullback.sizeATR * candidate.atr, tick: tickSize, mode: candidate.side == .buy ? .down : .up),
+            level.isPositive, level != candidate.close
+        else {
+            step.filtered.append(.levels)
+            return
+        }
+        awaitingPullback = PullbackWatch(candidate: candidate, level: level, barsLeft: settings.pullback.timeoutBars)
+    }
+
+    private mutating func watchPullback(_ watch: inout PullbackWatch, _ candle: Candle, _ step: inout StrategyStep) {
+        let candidate = watch.candidate
+        guard let plan = planner.plan(side: candidate.side, entry: watch.level, atr: candidate.atr, levels: candidate.levels) else {
+            step.filtered.append(.levels)
+            return
+        }
+        switch watch.check(candle, stop: plan.stop) {
+        case .reached:
+            var candidate = candidate
+            candidate.reason += ", entered on a pullback to \(watch.level)"
+            emit(candidate, entry: .limit(watch.level), at: watch.level, createdAt: candle.closeTime, &step)
+        case .invalidated: step.filtered.append(.pullbackInvalidated)
+        case .timedOut: step.filtered.append(.pullbackTimeout)
+        case .waiting: awaitingPullback = watch
+        }
+    }
+
+    private var planner: TradePlanner { TradePlanner(settings: settings, tickSize: tickSize) }
+
+    private func emit(_ candidate: EntryCandidate, entry: EntryOrder, at price: Price, createdAt: Timestamp, _ step: inout StrategyStep) {
+        guard let plan = planner.plan(side: candidate.side, entry: price, atr: candidate.atr, levels: candidate.levels) else {
+            step.filtered.append(.levels)
+            return
+        }
+        var indicators = candidate.indicators
+        if let level = plan.stopLevel { indicators["stop_level"] = level }
+        let id = Intent.deriveID(
+            strategy: name, symbol: symbol, timeframe: timeframe, candleTime: candidate.candleOpenTime, kind: .entry, side: candidate.side)
+        // Validation fails only if the plan put a level on the wrong side: no trade then.
+        guard let intent = try? Intent(
+            id: id, strategy: name, symbol: symbol, side: candidate.side, kind: .entry, referencePrice: price, entry: entry,
+            stopLoss: plan.stop, takeProfits: plan.takeProfits, trailing: plan.trailing,
+            breakEvenAfterTarget: plan.breakEvenAfterTarget, timeframe: timeframe, candleTime: candidate.candleOpenTime,
+            createdAt: createdAt, expiresAt: createdAt.adding(milliseconds: Int64(settings.expiryBars) * timeframe.milliseconds),
+            confidence: candidate.confidence, reason: candidate.reason, indicators: indicators)
+        else {
+            step.filtered.append(.levels)
+            return
+        }
+        step.intents.append(intent)
+    }
+
+    // MARK: - Confidence and reported values
+
+    private func confidence(side: Side, macd: MACDValue, rsi: Double, atr: Double) -> Double {
+        let band = side == .buy ? settings.entry.longRSI : settings.entry.shortRSI
+        let half = (band.upperBound - band.lowerBound) / 2
+        let centrality = max(0, 1 - abs(rsi - (band.lowerBound + half)) / half)
+        let strength = min(1, abs(macd.histogram) / (0.1 * atr))
+        return (centrality + strength) / 2
+    }
+
+    private func indicatorValues(_ readings: SignalReadings, macd: MACDValue, rsi: Double, atr: Double) -> [String: Double] {
+        let entry = settings.entry
+        var values: [String: Double] = [
+            "close": readings.close,
+            "macd": macd.macd, "macd_signal": macd.signal, "macd_histogram": macd.histogram,
+            "rsi_\(entry.rsiPeriod)": rsi, "atr_\(settings.stop.atrPeriod)": atr,
+        ]
+        values["atr_percent"] = readings.atrPercent
+        values["volatility_percent"] = readings.volatility
+        values["acceleration_percent"] = readings.acceleration
+        values["relative_volume"] = readings.relativeVolume
+        values["return_z"] = readings.returnZ
+        values["volume_z"] = readings.volumeZ
+        return values
+    }
+
+    private static func format(_ value: Double) -> String {
+        let tenths = (value * 10).rounded() / 10
+        return String(tenths)
+    }
+}
+
+/// What one candle did to a strategy.
+public struct StrategyStep: Sendable, Hashable {
+    /// Intents decided on this candle (at most one per signal, usually none).
+    public var intents: [Intent] = []
+    /// True for a signal-timeframe bar (counted as a signal evaluation).
+    public var evaluated = false
+    /// Signals that stopped short of an intent on this candle, by the filter that stopped them.
+    public var filtered: [EntryFilter] = []
+}
+
+/// Why a strategy refused a candle; its state is as before.
+public enum CandleRejection: Error, Sendable, Hashable, CustomStringConvertible {
+    case otherSymbol(Symbol)
+    case otherTimeframe(Timeframe)
+    case notClosed
+    case duplicate(Timestamp)
+    case outOfOrder(Timestamp, last: Timestamp)
+
+    public var description: String {
+        switch self {
+        case .otherSymbol(let symbol): "candle of \(symbol) fed to another symbol's strategy"
+        case .otherTimeframe(let timeframe): "candle of timeframe \(timeframe) which the strategy does not read"
+        case .notClosed: "candle still forming"
+        case .duplicate(let time): "duplicate candle opening at \(time)"
+        case .outOfOrder(let time, let last): "candle opening at \(time) arrived after the one opening at \(last)"
+        }
+    }
+}
+
+/// A strategy setting that cannot work, naming it.
+public struct StrategyConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let field: String
+    public let reason: String
+    public var description: String { "strategy configuration \(field): \(reason)" }
 }

@@ -30,8 +30,11 @@ struct ConfigTests {
         #expect(config.exchange.publicWebSocketURL == "ws://127.0.0.1:9800/v5/public/linear")
         #expect(config.exchange.apiKey == "keel-sim-key")
         #expect(config.markets.symbols.map(\.rawValue) == ["BTCUSDT"] && config.markets.timeframes == [.m1, .m15])
-        // The strategy runs on the first market timeframe unless told otherwise.
-        #expect(config.signals.timeframe == .m1 && config.signals.warmUpBars == 300)
+        // One plain MACD/RSI strategy on every symbol and the first market timeframe unless told otherwise.
+        #expect(config.signals.warmUpBars == 300 && config.signals.strategies.count == 1)
+        let strategy = config.signals.strategies[0]
+        #expect(strategy.name == "macd_rsi" && strategy.timeframe == .m1 && strategy.symbols.map(\.rawValue) == ["BTCUSDT"])
+        #expect(strategy.settings == StrategySettings() && strategy.timeframes == [.m1])
     }
 
     @Test("the exchange section refuses what cannot trade", arguments: [
@@ -43,8 +46,8 @@ struct ConfigTests {
         ("markets: {symbols: [btc usdt]}", "markets.symbols"),
         ("markets: {timeframes: [7m]}", "markets.timeframes"),
         ("markets: {symbols: []}", "markets.symbols"),
-        ("signals: {timeframe: 4h}", "signals.timeframe"),
-        ("signals: {timeframe: 2x}", "signals.timeframe"),
+        ("signals: {strategies: {a: {timeframe: 4h}}}", "signals.strategies.a.timeframe"),
+        ("signals: {strategies: {a: {timeframe: 2x}}}", "signals.strategies.a.timeframe"),
         ("signals: {warmup_bars: 10}", "signals.warmup_bars"),
     ])
     func exchangeErrors(yaml: String, field: String) {
@@ -64,7 +67,7 @@ struct ConfigTests {
             postgres: {host: db, pool_size: 12}
             exchange: {venue: bybit, api_key: K}
             markets: {symbols: [BTCUSDT, ETHUSDT], timeframes: [15m, 1h, 4h], history_days: 30}
-            signals: {timeframe: 1h, warmup_bars: 500}
+            signals: {warmup_bars: 500, strategies: {hourly: {timeframe: 1h}}}
             """, ["KEEL_EXCHANGE_API_SECRET": "s3cret"])
         #expect(config.mode == .live)
         #expect(config.exchange.venue == .bybit && config.exchange.restURL == "https://api.bybit.com")
@@ -72,7 +75,7 @@ struct ConfigTests {
         #expect(config.exchange.apiKey == "K" && config.exchange.apiSecret.value == "s3cret")
         #expect(config.markets.symbols.map(\.rawValue) == ["BTCUSDT", "ETHUSDT"])
         #expect(config.markets.timeframes == [.m15, .h1, .h4] && config.markets.historyDays == 30)
-        #expect(config.signals.timeframe == .h1 && config.signals.warmUpBars == 500)
+        #expect(config.signals.strategies.map(\.timeframe) == [.h1] && config.signals.warmUpBars == 500)
         #expect(config.http.port == 9200)
         #expect(config.kafka.bootstrapServers == "broker-1:9092,broker-2:9092")
         #expect(config.kafka.sessionTimeoutMs == 45000)

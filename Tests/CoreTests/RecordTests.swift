@@ -66,11 +66,21 @@ struct RecordTests {
         }
     }
 
-    func intent(side: Side, kind: IntentKind = .entry, stopLoss: String?, takeProfits: [String]) throws -> Intent {
-        try Intent(
-            id: "i1", strategy: "macd_rsi", symbol: symbol(), side: side, kind: kind, referencePrice: price("100"),
-            stopLoss: stopLoss.map(price), takeProfits: takeProfits.map(price), timeframe: .m5,
-            candleTime: Timestamp(milliseconds: 1_700_000_100_000), createdAt: Timestamp(milliseconds: 1_700_000_400_000))
+    /// By default one target closes everything, two close half each.
+    func intent(
+        side: Side, kind: IntentKind = .entry, entry: EntryOrder = .market, stopLoss: String?, takeProfits: [String],
+        fractions: [String]? = nil, breakEvenAfterTarget: Int = 0, confidence: Double = 0.5
+    ) throws -> Intent {
+        let fractions = fractions ?? takeProfits.map { _ in takeProfits.count == 1 ? "1" : "0.5" }
+        return try Intent(
+            id: "i1", strategy: "macd_rsi", symbol: symbol(), side: side, kind: kind, referencePrice: price("100"), entry: entry,
+            stopLoss: stopLoss.map(price),
+            takeProfits: zip(takeProfits, fractions).map { try TakeProfitTarget(price: price($0), fraction: FixedPoint(parsing: $1)) },
+            trailing: try TrailingRule(offset: .fraction(FixedPoint(parsing: "0.01")), afterTarget: 1),
+            breakEvenAfterTarget: breakEvenAfterTarget, timeframe: .m5,
+            candleTime: Timestamp(milliseconds: 1_700_000_100_000), createdAt: Timestamp(milliseconds: 1_700_000_400_000),
+            expiresAt: Timestamp(milliseconds: 1_700_000_700_000), confidence: confidence, reason: "test",
+            indicators: ["rsi_14": 55.5])
     }
 
     @Test func intentValidation() throws {
@@ -82,6 +92,16 @@ struct RecordTests {
         expectInvalid("stopLoss") { _ = try intent(side: .sell, stopLoss: "95", takeProfits: []) }
         expectInvalid("takeProfits") { _ = try intent(side: .buy, stopLoss: "95", takeProfits: ["105", "99"]) }
         expectInvalid("takeProfits") { _ = try intent(side: .sell, stopLoss: "105", takeProfits: ["101"]) }
+        // Limit entries are checked against the limit price, not the reference price.
+        _ = try intent(side: .buy, entry: .limit(price("98")), stopLoss: "97", takeProfits: ["99"])
+        expectInvalid("stopLoss") { _ = try intent(side: .buy, entry: .limit(price("98")), stopLoss: "98.5", takeProfits: []) }
+        expectInvalid("takeProfits") {
+            _ = try intent(side: .buy, stopLoss: "95", takeProfits: ["105", "110"], fractions: ["0.6", "0.5"])
+        }
+        expectInvalid("breakEvenAfterTarget") { _ = try intent(side: .buy, stopLoss: "95", takeProfits: ["105"], breakEvenAfterTarget: 2) }
+        expectInvalid("confidence") { _ = try intent(side: .buy, stopLoss: "95", takeProfits: [], confidence: 1.5) }
+        expectInvalid("fraction") { _ = try TakeProfitTarget(price: price("105"), fraction: FixedPoint(parsing: "1.01")) }
+        expectInvalid("offset") { _ = try TrailingRule(offset: .distance(price("0")), afterTarget: 1) }
     }
 
     @Test func intentIDIsDerivedFromItsCause() throws {

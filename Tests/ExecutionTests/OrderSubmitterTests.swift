@@ -31,7 +31,7 @@ struct OrderSubmitterTests {
         return try Intent(
             id: Intent.deriveID(strategy: "test", symbol: btc, timeframe: .m15, candleTime: time, kind: kind, side: side),
             strategy: "test", symbol: btc, side: side, kind: kind, referencePrice: price, stopLoss: stop,
-            takeProfits: target.map { [$0] } ?? [], timeframe: .m15, candleTime: time, createdAt: time)
+            takeProfits: target.map { [.whole(at: $0)] } ?? [], timeframe: .m15, candleTime: time, createdAt: time)
     }
 
     func limits(_ client: BybitRESTClient) throws -> InstrumentLimits {

@@ -17,7 +17,7 @@ struct RiskDecisionLogTests {
         return try Intent(
             id: Intent.deriveID(strategy: "macd_rsi", symbol: btc, timeframe: .m15, candleTime: time, kind: .entry, side: .buy),
             strategy: "macd_rsi", symbol: btc, side: .buy, kind: .entry, referencePrice: try Price(parsing: "60000.1"),
-            stopLoss: try Price(parsing: "59000.1"), takeProfits: [try Price(parsing: "62000")], timeframe: .m15,
+            stopLoss: try Price(parsing: "59000.1"), takeProfits: [.whole(at: try Price(parsing: "62000"))], timeframe: .m15,
             candleTime: time, createdAt: time)
     }
 

@@ -46,15 +46,22 @@ struct SignalDeskTests {
     }
 
     static func makeDesk(store: CandleStore, producer: KafkaProducer) -> SignalDesk {
-        SignalDesk(store: store, producer: producer, timeframe: .m1, warmUpBars: 300) { _ in
-            MACDRSIConfiguration(tickSize: try Price(parsing: "0.1"))
+        let plain = StrategyInstanceConfig(name: "macd_rsi", symbols: [symbol], timeframe: .m1, settings: StrategySettings())
+        return SignalDesk(store: store, producer: producer, config: SignalsConfig(warmUpBars: 300, strategies: [plain])) { _ in
+            try Price(parsing: "0.1")
         }
+    }
+
+    /// `candle` as marketdata publishes it.
+    static func message(_ candle: Candle) -> Keel_V1_Candle {
+        Keel_V1_Candle(candle, venue: .bybit, receivedAt: candle.closeTime)
     }
 
     /// The intents a strategy returns when it sees every candle in turn.
     static func expectedIntents() throws -> [Intent] {
-        var strategy = try MACDRSIStrategy(configuration: MACDRSIConfiguration(tickSize: try Price(parsing: "0.1")))
-        return try closes.indices.compactMap { strategy.onCandle(try candle($0)) }
+        var strategy = try MACDRSIStrategy(
+            name: "macd_rsi", symbol: symbol, timeframe: .m1, tickSize: try Price(parsing: "0.1"), settings: StrategySettings())
+        return try closes.indices.flatMap { try strategy.onCandle(try candle($0)).intents }
     }
 
     @Test func aDeskStartedMidStreamWarmsUpFromTheStoreAndDecidesAsIfItHadSeenEverything() async throws {
@@ -67,23 +74,25 @@ struct SignalDeskTests {
             for index in 60..<Self.closes.count {
                 let candle = try Self.candle(index)
                 try await store.upsert([candle])
-                if let intent = try await desk.handle(candle) { intents.append(intent) }
+                intents += try await desk.handle(candle).intents
             }
             #expect(intents == expected)
         }
     }
 
-    @Test func aRedeliveredCandleYieldsNothingAndARestartedDeskTheSameIntent() async throws {
+    @Test func aRedeliveredCandleIsRefusedAndARestartedDeskGivesTheSameIntent() async throws {
         let expected = try Self.expectedIntents()[0]
         try await Self.withDesk { desk, store in
             try await store.upsert(try Self.closes.indices.map(Self.candle))
             let deciding = try Self.candle(90)
-            #expect(try await desk.handle(deciding) == expected)
-            #expect(try await desk.handle(deciding) == nil)
-            #expect(try await desk.handle(try Self.candle(89)) == nil)
+            #expect(try await desk.handle(deciding).intents == [expected])
+            let again = try await desk.handle(deciding)
+            #expect(again.intents.isEmpty && again.rejections.first?.contains("duplicate") == true)
+            let older = try await desk.handle(try Self.candle(89))
+            #expect(older.intents.isEmpty && older.rejections.first?.contains("arrived after") == true)
 
             let restarted = Self.makeDesk(store: store, producer: try KafkaProducer(config: try TestEnvironment.kafka(), logger: Logger(label: "test")))
-            #expect(try await restarted.handle(deciding)?.id == expected.id)
+            #expect(try await restarted.handle(deciding).intents.map(\.id) == [expected.id])
         }
     }
 
@@ -97,9 +106,43 @@ struct SignalDeskTests {
             let otherTimeframe = try Candle(
                 symbol: deciding.symbol, timeframe: .m15, openTime: deciding.openTime, open: deciding.open, high: deciding.high,
                 low: deciding.low, close: deciding.close, volume: deciding.volume, isClosed: true)
-            #expect(try await desk.handle(forming) == nil)
-            #expect(try await desk.handle(otherTimeframe) == nil)
-            #expect(try await desk.handle(deciding) != nil)
+            for ignored in [forming, otherTimeframe] {
+                let outcome = try await desk.handle(ignored)
+                #expect(outcome.intents.isEmpty && outcome.rejections.isEmpty)
+            }
+            #expect(try await desk.handle(deciding).intents.count == 1)
+        }
+    }
+
+    @Test func badCandlesAreDeadLetteredWithTheirReasonAndLeaveTheStrategyAsItWas() async throws {
+        let expected = try Self.expectedIntents()
+        try await Self.withDesk { desk, store in
+            try await store.upsert(try Self.closes.indices.map(Self.candle))
+            func consumed(_ candle: Keel_V1_Candle, offset: Int64) throws -> ConsumedMessage {
+                ConsumedMessage(topic: Topic.mdCandles.rawValue, partition: 0, offset: offset, key: nil, value: try candle.serializedBytes())
+            }
+            let good = try (0..<90).map { Self.message(try Self.candle($0)) }
+            for (offset, candle) in good.enumerated() { try await desk.consumeCandle(try consumed(candle, offset: Int64(offset))) }
+
+            // High below low, a zero price, a repeat and an older candle: each refused with its reason.
+            var inverted = Self.message(try Self.candle(90))
+            (inverted.high, inverted.low) = (inverted.low, inverted.high)
+            var zero = Self.message(try Self.candle(90))
+            zero.low = Keel_V1_Decimal(FixedPoint.zero)
+            let cases: [(Keel_V1_Candle, String)] = [
+                (inverted, "high"), (zero, "low"), (good[89], "duplicate"), (good[40], "arrived after"),
+            ]
+            for (offset, (candle, reason)) in cases.enumerated() {
+                await #expect {
+                    try await desk.consumeCandle(try consumed(candle, offset: 100 + Int64(offset)))
+                } throws: { error in
+                    (error as? InvalidMessage)?.reason.contains(reason) == true
+                }
+            }
+            // The strategy carries on exactly as if it had never seen them.
+            var intents: [Intent] = []
+            for index in 90..<Self.closes.count { intents += try await desk.handle(try Self.candle(index)).intents }
+            #expect(intents == expected)
         }
     }
 

@@ -13,8 +13,15 @@ struct ConversionTests {
         try Intent(
             id: Intent.deriveID(strategy: "macd_rsi", symbol: btc, timeframe: .m15, candleTime: time, kind: .entry, side: .buy),
             strategy: "macd_rsi", symbol: btc, side: .buy, kind: .entry, referencePrice: Price(fp("60000.10")),
-            stopLoss: Price(fp("59000")), takeProfits: [Price(fp("62000")), Price(fp("63000.5"))], timeframe: .m15,
-            candleTime: time, createdAt: time.adding(milliseconds: 900_001))
+            entry: .limit(Price(fp("59900"))), stopLoss: Price(fp("59000")),
+            takeProfits: [
+                try TakeProfitTarget(price: Price(fp("62000")), fraction: fp("0.5")),
+                try TakeProfitTarget(price: Price(fp("63000.5")), fraction: fp("0.25")),
+            ],
+            trailing: try TrailingRule(offset: .distance(Price(fp("150.5"))), afterTarget: 1), breakEvenAfterTarget: 1,
+            timeframe: .m15, candleTime: time, createdAt: time.adding(milliseconds: 900_001),
+            expiresAt: time.adding(milliseconds: 1_800_000), confidence: 0.625, reason: "MACD cross up on 15m, RSI 56.2",
+            indicators: ["rsi_14": 56.2, "atr_14": 310.25])
     }
 
     @Test func intentsRoundTripExactly() throws {
@@ -57,6 +64,13 @@ struct ConversionTests {
         #expect(try failure { $0.clearStopLoss() }?.field == "stopLoss")
         #expect(try failure { $0.intentID = "" }?.field == "id")
         #expect(try failure { $0.takeProfits[1].price.scale = 19 }?.field == "take_profits[1].price")
+        #expect(try failure { $0.takeProfits[0].clearFraction() }?.field == "take_profits[0].fraction")
+        #expect(try failure { $0.takeProfits[0].fraction = Keel_V1_Decimal(fp("0.9")) }?.field == "takeProfits")
+        #expect(try failure { $0.clearEntryPrice() }?.field == "entry_price")
+        #expect(try failure { $0.entryType = .UNRECOGNIZED(7) }?.field == "entry_type")
+        #expect(try failure { $0.trailing.offset = nil }?.field == "trailing.offset")
+        #expect(try failure { $0.trailing.activationPrice = Keel_V1_Decimal(fp("1")) }?.field == "trailing.activation_price")
+        #expect(try failure { $0.score = 2 }?.field == "confidence")
 
         var candle = Keel_V1_Candle(
             try Candle(symbol: btc, timeframe: .h1, openTime: time, open: Price(fp("2")), high: Price(fp("3")),

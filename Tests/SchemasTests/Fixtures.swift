@@ -135,6 +135,10 @@ enum Fixtures {
         m.reason = "MACD cross up on 1h, RSI 56.2, 4h trend up"
         m.score = 0.8125
         m.attributes = ["rsi": "56.2", "model": "gbm-2026-11-01"]
+        m.entryType = .limit
+        m.entryPrice = dec(6_530_000, 2)
+        m.breakEvenAfterTarget = 1
+        m.indicators = ["rsi": 56.2, "macd_histogram": 12.5]
         return m
     }
 

@@ -54,6 +54,8 @@ struct RoundTripTests {
         #expect(decoded.kind == .entry)
         #expect(decoded.takeProfits.allSatisfy { !$0.hasQty })
         #expect(decoded.attributes["rsi"] == "56.2")
+        #expect(decoded.entryType == .limit && decoded.breakEvenAfterTarget == 1)
+        #expect(decoded.indicators == ["rsi": 56.2, "macd_histogram": 12.5])
     }
 
     @Test func approvedOrder() throws {

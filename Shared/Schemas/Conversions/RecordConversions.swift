@@ -19,11 +19,49 @@ extension Keel_V1_TakeProfitTarget {
         self.init()
         self.price = Keel_V1_Decimal(price)
     }
+
+    /// A ladder step of an intent: price and fraction, no quantity.
+    public init(_ target: TakeProfitTarget) {
+        self.init(price: target.price)
+        fraction = Keel_V1_Decimal(target.fraction)
+    }
+
+    func target(_ message: String, _ field: String) throws(SchemaConversionError) -> TakeProfitTarget {
+        guard hasPrice else { throw SchemaConversionError(message: message, field: "\(field).price", reason: "missing") }
+        guard hasFraction else { throw SchemaConversionError(message: message, field: "\(field).fraction", reason: "missing") }
+        let price = Price(try self.price.fixedPoint(message, "\(field).price"))
+        let fraction = try self.fraction.fixedPoint(message, "\(field).fraction")
+        return try converting(message) { try TakeProfitTarget(price: price, fraction: fraction) }
+    }
+}
+
+extension Keel_V1_TrailingStop {
+    public init(_ rule: TrailingRule) {
+        self.init()
+        switch rule.offset {
+        case .distance(let distance): offset = .distance(Keel_V1_Decimal(distance))
+        case .fraction(let fraction): offset = .fraction(Keel_V1_Decimal(fraction))
+        }
+        afterTarget = UInt32(rule.afterTarget)
+    }
+
+    /// The rule; an activation price (not used by Keel's strategies) is refused rather than dropped.
+    func rule(_ message: String) throws(SchemaConversionError) -> TrailingRule {
+        guard !hasActivationPrice else {
+            throw SchemaConversionError(message: message, field: "trailing.activation_price", reason: "is not supported")
+        }
+        let offset: TrailingRule.Offset
+        switch self.offset {
+        case .distance(let distance)?: offset = .distance(Price(try distance.fixedPoint(message, "trailing.distance")))
+        case .fraction(let fraction)?: offset = .fraction(try fraction.fixedPoint(message, "trailing.fraction"))
+        case nil: throw SchemaConversionError(message: message, field: "trailing.offset", reason: "missing")
+        }
+        return try converting(message) { try TrailingRule(offset: offset, afterTarget: Int(afterTarget)) }
+    }
 }
 
 extension Keel_V1_Intent {
-    /// `signals.intents.v1` for `intent`. Take-profit targets carry prices only: a Core intent
-    /// has no ladder fractions yet.
+    /// `signals.intents.v1` for `intent`.
     public init(_ intent: Intent) {
         self.init()
         intentID = intent.id
@@ -34,9 +72,21 @@ extension Keel_V1_Intent {
         timeframe = Keel_V1_Timeframe(intent.timeframe)
         candleTimeMs = intent.candleTime.milliseconds
         referencePrice = Keel_V1_Decimal(intent.referencePrice)
+        switch intent.entry {
+        case .market: entryType = .market
+        case .limit(let limit):
+            entryType = .limit
+            entryPrice = Keel_V1_Decimal(limit)
+        }
         if let stop = intent.stopLoss { stopLoss = Keel_V1_Decimal(stop) }
-        takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init(price:))
+        takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init)
+        if let rule = intent.trailing { trailing = Keel_V1_TrailingStop(rule) }
+        breakEvenAfterTarget = UInt32(intent.breakEvenAfterTarget)
         createdMs = intent.createdAt.milliseconds
+        if let expiry = intent.expiresAt { expiresMs = expiry.milliseconds }
+        score = intent.confidence
+        reason = intent.reason
+        indicators = intent.indicators
     }
 
     /// The Core intent, validated.
@@ -49,15 +99,28 @@ extension Keel_V1_Intent {
         guard hasReferencePrice else { throw SchemaConversionError(message: name, field: "reference_price", reason: "missing") }
         let reference = Price(try referencePrice.fixedPoint(name, "reference_price"))
         let stop = hasStopLoss ? Price(try stopLoss.fixedPoint(name, "stop_loss")) : nil
-        var targets: [Price] = []
-        for (index, target) in takeProfits.enumerated() {
-            targets.append(Price(try target.price.fixedPoint(name, "take_profits[\(index)].price")))
+        let entry: EntryOrder
+        switch entryType {
+        case .unspecified, .market: entry = .market
+        case .limit:
+            guard hasEntryPrice else { throw SchemaConversionError(message: name, field: "entry_price", reason: "missing for a LIMIT entry") }
+            entry = .limit(Price(try entryPrice.fixedPoint(name, "entry_price")))
+        case .UNRECOGNIZED(let value):
+            throw SchemaConversionError(message: name, field: "entry_type", reason: "unknown value \(value)")
         }
+        var targets: [TakeProfitTarget] = []
+        for (index, target) in takeProfits.enumerated() {
+            targets.append(try target.target(name, "take_profits[\(index)]"))
+        }
+        let trailing = hasTrailing ? try self.trailing.rule(name) : nil
         return try converting(name) {
             try Intent(
                 id: intentID, strategy: strategy, symbol: symbol, side: side, kind: kind, referencePrice: reference,
-                stopLoss: stop, takeProfits: targets, timeframe: timeframe, candleTime: Timestamp(milliseconds: candleTimeMs),
-                createdAt: Timestamp(milliseconds: createdMs))
+                entry: entry, stopLoss: stop, takeProfits: targets, trailing: trailing,
+                breakEvenAfterTarget: Int(breakEvenAfterTarget), timeframe: timeframe,
+                candleTime: Timestamp(milliseconds: candleTimeMs), createdAt: Timestamp(milliseconds: createdMs),
+                expiresAt: expiresMs == 0 ? nil : Timestamp(milliseconds: expiresMs),
+                confidence: score, reason: reason, indicators: indicators)
         }
     }
 }

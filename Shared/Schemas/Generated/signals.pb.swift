@@ -113,6 +113,28 @@ public nonisolated struct Keel_V1_Intent: @unchecked Sendable {
   /// Clears the value of `trailing`. Subsequent reads from it will return its default value.
   public mutating func clearTrailing() {_uniqueStorage()._trailing = nil}
 
+  /// MARKET (also when unspecified) or LIMIT
+  public var entryType: Keel_V1_OrderType {
+    get {_storage._entryType}
+    set {_uniqueStorage()._entryType = newValue}
+  }
+
+  /// the limit price; LIMIT only
+  public var entryPrice: Keel_V1_Decimal {
+    get {_storage._entryPrice ?? Keel_V1_Decimal()}
+    set {_uniqueStorage()._entryPrice = newValue}
+  }
+  /// Returns true if `entryPrice` has been explicitly set.
+  public var hasEntryPrice: Bool {_storage._entryPrice != nil}
+  /// Clears the value of `entryPrice`. Subsequent reads from it will return its default value.
+  public mutating func clearEntryPrice() {_uniqueStorage()._entryPrice = nil}
+
+  /// 0 = never; n = move the stop to the entry price once the n-th target has filled.
+  public var breakEvenAfterTarget: UInt32 {
+    get {_storage._breakEvenAfterTarget}
+    set {_uniqueStorage()._breakEvenAfterTarget = newValue}
+  }
+
   public var createdMs: Int64 {
     get {_storage._createdMs}
     set {_uniqueStorage()._createdMs = newValue}
@@ -136,10 +158,16 @@ public nonisolated struct Keel_V1_Intent: @unchecked Sendable {
     set {_uniqueStorage()._score = newValue}
   }
 
-  /// free-form details (indicator values, model id, ...)
+  /// free-form details (model id, ...)
   public var attributes: Dictionary<String,String> {
     get {_storage._attributes}
     set {_uniqueStorage()._attributes = newValue}
+  }
+
+  /// the indicator values that triggered it, by name
+  public var indicators: Dictionary<String,Double> {
+    get {_storage._indicators}
+    set {_uniqueStorage()._indicators = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -155,7 +183,7 @@ fileprivate nonisolated let _protobuf_package = "keel.v1"
 
 nonisolated extension Keel_V1_Intent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Intent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}intent_id\0\u{1}strategy\0\u{3}strategy_version\0\u{1}symbol\0\u{1}side\0\u{1}kind\0\u{1}timeframe\0\u{3}candle_time_ms\0\u{4}\u{2}reference_price\0\u{3}stop_loss\0\u{3}take_profits\0\u{1}trailing\0\u{4}\u{11}created_ms\0\u{3}expires_ms\0\u{2}\u{9}reason\0\u{1}score\0\u{1}attributes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}intent_id\0\u{1}strategy\0\u{3}strategy_version\0\u{1}symbol\0\u{1}side\0\u{1}kind\0\u{1}timeframe\0\u{3}candle_time_ms\0\u{4}\u{2}reference_price\0\u{3}stop_loss\0\u{3}take_profits\0\u{1}trailing\0\u{3}entry_type\0\u{3}entry_price\0\u{3}break_even_after_target\0\u{4}\u{e}created_ms\0\u{3}expires_ms\0\u{2}\u{9}reason\0\u{1}score\0\u{1}attributes\0\u{1}indicators\0")
 
   fileprivate class _StorageClass {
     var _intentID: String = String()
@@ -170,11 +198,15 @@ nonisolated extension Keel_V1_Intent: SwiftProtobuf.Message, SwiftProtobuf._Mess
     var _stopLoss: Keel_V1_Decimal? = nil
     var _takeProfits: [Keel_V1_TakeProfitTarget] = []
     var _trailing: Keel_V1_TrailingStop? = nil
+    var _entryType: Keel_V1_OrderType = .unspecified
+    var _entryPrice: Keel_V1_Decimal? = nil
+    var _breakEvenAfterTarget: UInt32 = 0
     var _createdMs: Int64 = 0
     var _expiresMs: Int64 = 0
     var _reason: String = String()
     var _score: Double = 0
     var _attributes: Dictionary<String,String> = [:]
+    var _indicators: Dictionary<String,Double> = [:]
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -197,11 +229,15 @@ nonisolated extension Keel_V1_Intent: SwiftProtobuf.Message, SwiftProtobuf._Mess
       _stopLoss = source._stopLoss
       _takeProfits = source._takeProfits
       _trailing = source._trailing
+      _entryType = source._entryType
+      _entryPrice = source._entryPrice
+      _breakEvenAfterTarget = source._breakEvenAfterTarget
       _createdMs = source._createdMs
       _expiresMs = source._expiresMs
       _reason = source._reason
       _score = source._score
       _attributes = source._attributes
+      _indicators = source._indicators
     }
   }
 
@@ -232,11 +268,15 @@ nonisolated extension Keel_V1_Intent: SwiftProtobuf.Message, SwiftProtobuf._Mess
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._stopLoss) }()
         case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._takeProfits) }()
         case 13: try { try decoder.decodeSingularMessageField(value: &_storage._trailing) }()
+        case 14: try { try decoder.decodeSingularEnumField(value: &_storage._entryType) }()
+        case 15: try { try decoder.decodeSingularMessageField(value: &_storage._entryPrice) }()
+        case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._breakEvenAfterTarget) }()
         case 30: try { try decoder.decodeSingularInt64Field(value: &_storage._createdMs) }()
         case 31: try { try decoder.decodeSingularInt64Field(value: &_storage._expiresMs) }()
         case 40: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
         case 41: try { try decoder.decodeSingularDoubleField(value: &_storage._score) }()
         case 42: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._attributes) }()
+        case 43: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: &_storage._indicators) }()
         default: break
         }
       }
@@ -285,6 +325,15 @@ nonisolated extension Keel_V1_Intent: SwiftProtobuf.Message, SwiftProtobuf._Mess
       try { if let v = _storage._trailing {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
       } }()
+      if _storage._entryType != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._entryType, fieldNumber: 14)
+      }
+      try { if let v = _storage._entryPrice {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      } }()
+      if _storage._breakEvenAfterTarget != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._breakEvenAfterTarget, fieldNumber: 16)
+      }
       if _storage._createdMs != 0 {
         try visitor.visitSingularInt64Field(value: _storage._createdMs, fieldNumber: 30)
       }
@@ -299,6 +348,9 @@ nonisolated extension Keel_V1_Intent: SwiftProtobuf.Message, SwiftProtobuf._Mess
       }
       if !_storage._attributes.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: _storage._attributes, fieldNumber: 42)
+      }
+      if !_storage._indicators.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: _storage._indicators, fieldNumber: 43)
       }
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -321,11 +373,15 @@ nonisolated extension Keel_V1_Intent: SwiftProtobuf.Message, SwiftProtobuf._Mess
         if _storage._stopLoss != rhs_storage._stopLoss {return false}
         if _storage._takeProfits != rhs_storage._takeProfits {return false}
         if _storage._trailing != rhs_storage._trailing {return false}
+        if _storage._entryType != rhs_storage._entryType {return false}
+        if _storage._entryPrice != rhs_storage._entryPrice {return false}
+        if _storage._breakEvenAfterTarget != rhs_storage._breakEvenAfterTarget {return false}
         if _storage._createdMs != rhs_storage._createdMs {return false}
         if _storage._expiresMs != rhs_storage._expiresMs {return false}
         if _storage._reason != rhs_storage._reason {return false}
         if _storage._score != rhs_storage._score {return false}
         if _storage._attributes != rhs_storage._attributes {return false}
+        if _storage._indicators != rhs_storage._indicators {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -121,7 +121,7 @@ struct PaperTradeEndToEndTests {
         // (c) A second entry on the open symbol is refused, with its reason; no order reaches the venue.
         let second = try Intent(
             id: "e2e-second-entry", strategy: "macd_rsi", symbol: Self.symbol, side: .buy, kind: .entry,
-            referencePrice: Price(parsing: "28700"), stopLoss: Price(parsing: "28400"), takeProfits: [Price(parsing: "29300")],
+            referencePrice: Price(parsing: "28700"), stopLoss: Price(parsing: "28400"), takeProfits: [.whole(at: Price(parsing: "29300"))],
             timeframe: .m1, candleTime: Self.decidingBarOpen.adding(milliseconds: 120_000),
             createdAt: Self.decidingBarOpen.adding(milliseconds: 180_000))
         _ = try await producer.send(OutgoingMessage(

@@ -49,7 +49,7 @@ final class TradingStack: @unchecked Sendable {
                 postgres: try TestEnvironment.postgres(), redis: redis, simulatorPort: port,
                 extraConfig: """
                     markets: {symbols: [\(symbols.joined(separator: ", "))], timeframes: [1m], history_days: 1}
-                    signals: {timeframe: 1m, warmup_bars: 300}
+                    signals: {warmup_bars: 300, strategies: {macd_rsi: {timeframe: 1m}}}
                     # Only the start-up reconciliation polls: a kill must find the fill unrecorded.
                     execution: {poll_interval_ms: 600000}
                     """,
