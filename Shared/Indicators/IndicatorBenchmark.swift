@@ -1,5 +1,6 @@
-/// Times every catalogue indicator over one series: the batch pass (all outputs into arrays)
-/// and the bare incremental update, per bar. Best of `runs`, wall-clock.
+/// Times every catalogue indicator over one series: the batch pass (every output column over
+/// the series, already laid out as columns as TA-Lib's callers pass them) and the bare
+/// incremental update, per bar. Best of `runs`, wall-clock.
 public enum IndicatorBenchmark {
     public struct Result: Sendable {
         public let name: String
@@ -8,8 +9,9 @@ public enum IndicatorBenchmark {
     }
 
     public static func run(bars: [PriceBar], runs: Int = 5) -> [Result] {
-        IndicatorCatalog.all.map { entry in
-            let batch = best(of: runs) { keep(entry.compute(bars)[0].last ?? nil) }
+        let series = BarSeries(bars)
+        return IndicatorCatalog.all.map { entry in
+            let batch = best(of: runs) { keep(entry.batch(series)[0].last) }
             let update = best(of: runs) { keep(entry.stream(bars)) }
             return Result(
                 name: entry.name, batchMilliseconds: milliseconds(batch),

@@ -2,34 +2,39 @@ import Foundation
 
 /// Every indicator with its standard settings, by the names `keel indicators` writes as CSV
 /// columns and `keel bench indicators` reports. One entry per indicator; an indicator with
-/// several outputs has a column for each.
+/// several outputs has a column for each. Each runs two ways: bar by bar through `update`
+/// (what services do) and over a whole series at once (`batch`), with equal values.
 public struct IndicatorEntry: Sendable {
     /// The indicator and its settings, e.g. `sma_20`.
     public let name: String
     /// One column name per output, e.g. `bb_upper`, `bb_middle`, `bb_lower`.
     public let columns: [String]
-    /// The outputs over `bars`, one array per column, one value per bar (nil during warm-up).
-    public let compute: @Sendable ([PriceBar]) -> [[Double?]]
+    /// The outputs over `bars` fed one at a time, one array per column, one value per bar (nil
+    /// during warm-up).
+    public let incremental: @Sendable ([PriceBar]) -> [[Double?]]
+    /// The same outputs computed over the whole series at once (NaN during warm-up): the
+    /// indicator's batch kernel where it has one, else `incremental`.
+    public let batch: @Sendable (BarSeries) -> [[Double]]
     /// Feeds `bars` one at a time without keeping outputs; returns a checksum of them (so the
     /// work cannot be optimised away), for timing the incremental update.
     public let stream: @Sendable ([PriceBar]) -> Double
 
     init<I: Indicator>(
         _ name: String, _ make: @escaping @Sendable () -> I, input: @escaping @Sendable (PriceBar) -> I.Input,
-        columns: [IndicatorColumn<I.Output>]
+        columns: [IndicatorColumn<I.Output>], batch: (@Sendable (BarSeries) -> [[Double]])? = nil
     ) {
-        self.init(name, scaledTo: { _ in make() }, input: input, columns: columns)
+        self.init(name, scaledTo: { _ in make() }, input: input, columns: columns, batch: batch)
     }
 
     /// For an indicator whose settings depend on the series' price scale (read from its first bar only).
     init<I: Indicator>(
         _ name: String, scaledTo make: @escaping @Sendable (PriceBar?) -> I, input: @escaping @Sendable (PriceBar) -> I.Input,
-        columns: [IndicatorColumn<I.Output>]
+        columns: [IndicatorColumn<I.Output>], batch: (@Sendable (BarSeries) -> [[Double]])? = nil
     ) {
         self.name = name
         self.columns = columns.map(\.name)
         let readers = columns.map(\.read)
-        compute = { bars in
+        let incremental: @Sendable ([PriceBar]) -> [[Double?]] = { bars in
             var indicator = make(bars.first)
             var outputs = Array(repeating: [Double?](), count: readers.count)
             for index in outputs.indices { outputs[index].reserveCapacity(bars.count) }
@@ -39,6 +44,8 @@ public struct IndicatorEntry: Sendable {
             }
             return outputs
         }
+        self.incremental = incremental
+        self.batch = batch ?? { series in incremental(series.bars).map { column in column.map { $0 ?? .nan } } }
         let first = readers[0]
         stream = { bars in
             var indicator = make(bars.first)
@@ -64,26 +71,43 @@ struct IndicatorColumn<Output>: Sendable {
 
 public enum IndicatorCatalog {
     public static let all: [IndicatorEntry] = [
-        IndicatorEntry("sma_20", { SMA(period: 20) }, input: { $0.close }, columns: [.init("sma_20", { $0 })]),
-        IndicatorEntry("ema_20", { EMA(period: 20) }, input: { $0.close }, columns: [.init("ema_20", { $0 })]),
-        IndicatorEntry("wma_20", { WMA(period: 20) }, input: { $0.close }, columns: [.init("wma_20", { $0 })]),
+        IndicatorEntry(
+            "sma_20", { SMA(period: 20) }, input: { $0.close }, columns: [.init("sma_20", { $0 })],
+            batch: { [SMA.batch($0.close, period: 20)] }),
+        IndicatorEntry(
+            "ema_20", { EMA(period: 20) }, input: { $0.close }, columns: [.init("ema_20", { $0 })],
+            batch: { [EMA.batch($0.close, period: 20)] }),
+        IndicatorEntry(
+            "wma_20", { WMA(period: 20) }, input: { $0.close }, columns: [.init("wma_20", { $0 })],
+            batch: { [WMA.batch($0.close, period: 20)] }),
         IndicatorEntry(
             "macd", { MACD() }, input: { $0.close },
-            columns: [.init("macd", { $0.macd }), .init("macd_signal", { $0.signal }), .init("macd_hist", { $0.histogram })]),
-        IndicatorEntry("rsi_14", { RSI(period: 14) }, input: { $0.close }, columns: [.init("rsi_14", { $0 })]),
-        IndicatorEntry("atr_14", { ATR(period: 14) }, input: { $0 }, columns: [.init("atr_14", { $0 })]),
+            columns: [.init("macd", { $0.macd }), .init("macd_signal", { $0.signal }), .init("macd_hist", { $0.histogram })],
+            batch: { MACD.batch($0.close) }),
+        IndicatorEntry(
+            "rsi_14", { RSI(period: 14) }, input: { $0.close }, columns: [.init("rsi_14", { $0 })],
+            batch: { [RSI.batch($0.close, period: 14)] }),
+        IndicatorEntry(
+            "atr_14", { ATR(period: 14) }, input: { $0 }, columns: [.init("atr_14", { $0 })],
+            batch: { [ATR.batch($0, period: 14)] }),
         IndicatorEntry(
             "bbands_20", { BollingerBands() }, input: { $0.close },
-            columns: [.init("bb_upper", { $0.upper }), .init("bb_middle", { $0.middle }), .init("bb_lower", { $0.lower })]),
-        IndicatorEntry("stoch", { Stochastic() }, input: { $0 }, columns: [.init("stoch_k", { $0.k }), .init("stoch_d", { $0.d })]),
+            columns: [.init("bb_upper", { $0.upper }), .init("bb_middle", { $0.middle }), .init("bb_lower", { $0.lower })],
+            batch: { BollingerBands.batch($0.close) }),
+        IndicatorEntry(
+            "stoch", { Stochastic() }, input: { $0 }, columns: [.init("stoch_k", { $0.k }), .init("stoch_d", { $0.d })],
+            batch: { Stochastic.batch($0) }),
         IndicatorEntry(
             "adx_14", { DirectionalMovement(period: 14) }, input: { $0 },
-            columns: [.init("adx_14", { $0.adx }), .init("plus_di_14", { $0.plusDI }), .init("minus_di_14", { $0.minusDI })]),
-        IndicatorEntry("obv", { OBV() }, input: { $0 }, columns: [.init("obv", { $0 })]),
-        IndicatorEntry("stddev_20", { StandardDeviation(period: 20) }, input: { $0.close }, columns: [.init("stddev_20", { $0 })]),
+            columns: [.init("adx_14", { $0.adx }), .init("plus_di_14", { $0.plusDI }), .init("minus_di_14", { $0.minusDI })],
+            batch: { DirectionalMovement.batch($0, period: 14) }),
+        IndicatorEntry("obv", { OBV() }, input: { $0 }, columns: [.init("obv", { $0 })], batch: { [OBV.batch($0)] }),
+        IndicatorEntry(
+            "stddev_20", { StandardDeviation(period: 20) }, input: { $0.close }, columns: [.init("stddev_20", { $0 })],
+            batch: { [StandardDeviation.batch($0.close, period: 20)] }),
         IndicatorEntry(
             "correl_30", { Correlation(period: 30) }, input: { Correlation.Pair($0.high, $0.low) },
-            columns: [.init("correl_high_low_30", { $0 })]),
+            columns: [.init("correl_high_low_30", { $0 })], batch: { [Correlation.batch($0.high, $0.low, period: 30)] }),
         IndicatorEntry("volatility_20", { RollingVolatility(period: 20) }, input: { $0.close }, columns: [.init("volatility_20", { $0 })]),
         IndicatorEntry("zscore_20", { ZScore(period: 20) }, input: { $0.close }, columns: [.init("zscore_20", { $0 })]),
         IndicatorEntry("vwap_day", { VWAP() }, input: { $0 }, columns: [.init("vwap_day", { $0 })]),

@@ -4,19 +4,24 @@ import Testing
 
 /// Every indicator TA-Lib defines, against TA-Lib's own output on the real BTC/USD hourly bars
 /// (`Reference/talib_btcusd_1h.csv`, made by scripts/indicators/talib_reference.py): the same
-/// warm-up (nil exactly where TA-Lib has no value) and the same values to 1e-9 relative (absolute
-/// below 1).
+/// warm-up (no value exactly where TA-Lib has none) and the same values to 1e-9 relative
+/// (absolute below 1), bar by bar and in batch.
 @Suite("TA-Lib reference")
 struct TALibReferenceTests {
     static let reference = try! ReferenceTable.load("talib_btcusd_1h.csv")
 
-    /// Keel's value of every catalogue column over the reference bars.
-    static let keel: [String: [Double?]] = {
-        var columns: [String: [Double?]] = [:]
+    enum Path: String, CaseIterable, Sendable { case incremental, batch }
+
+    /// Keel's value of every catalogue column over the reference bars, computed each way.
+    static let keel: [Path: [String: [Double?]]] = {
+        var paths: [Path: [String: [Double?]]] = [:]
         for entry in IndicatorCatalog.all {
-            for (name, values) in zip(entry.columns, entry.compute(reference.bars)) { columns[name] = values }
+            for (name, values) in zip(entry.columns, entry.incremental(reference.bars)) { paths[.incremental, default: [:]][name] = values }
+            for (name, values) in zip(entry.columns, entry.batch(BarSeries(reference.bars))) {
+                paths[.batch, default: [:]][name] = values.map { $0.isNaN ? nil : $0 }
+            }
         }
-        return columns
+        return paths
     }()
 
     static let talibOutputs: Set<String> = [
@@ -30,10 +35,10 @@ struct TALibReferenceTests {
         #expect(Self.reference.bars.count >= 1000)
     }
 
-    @Test("matches TA-Lib", arguments: Self.talibOutputs.sorted())
-    func matches(output: String) throws {
+    @Test("matches TA-Lib", arguments: Self.talibOutputs.sorted(), Path.allCases)
+    func matches(output: String, path: Path) throws {
         let expected = try #require(Self.reference.columns[output])
-        let actual = try #require(Self.keel[output], "the catalogue has no \(output)")
+        let actual = try #require(Self.keel[path]?[output], "the catalogue has no \(output)")
         #expect(actual.count == expected.count)
         let warmUp = expected.prefix { $0 == nil }.count
         #expect(warmUp < expected.count, "TA-Lib gave \(output) a value")

@@ -37,9 +37,10 @@ struct IndicatorsCommand: ParsableCommand {
         }
         let wanted = try selectedColumns()
         var names: [String] = []
-        var outputs: [[Double?]] = []
+        var outputs: [[Double]] = []
+        let series = BarSeries(bars)
         for entry in IndicatorCatalog.all where !Set(entry.columns).isDisjoint(with: wanted) {
-            for (name, values) in zip(entry.columns, entry.compute(bars)) where wanted.contains(name) {
+            for (name, values) in zip(entry.columns, entry.batch(series)) where wanted.contains(name) {
                 names.append(name)
                 outputs.append(values)
             }
@@ -48,7 +49,7 @@ struct IndicatorsCommand: ParsableCommand {
         for (index, bar) in bars.enumerated() {
             let row = file.bars[index]
             text += "\(bar.openTime),\(row.open),\(row.high),\(row.low),\(row.close),\(row.volume)"
-            for column in outputs { text += "," + (column[index].map { "\($0)" } ?? "") }
+            for column in outputs { text += "," + (column[index].isNaN ? "" : "\(column[index])") }
             text += "\n"
         }
         do {

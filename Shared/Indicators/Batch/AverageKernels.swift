@@ -1,0 +1,128 @@
+// Batch kernels: each computes a whole series at once in tight loops over contiguous columns,
+// performing the same floating-point operations in the same order as the indicator's `update`,
+// so the values are equal bit for bit (tests hold them to that). No value yet is NaN.
+
+extension SMA {
+    /// The SMA of every input (NaN before the `period`-th).
+    public static func batch(_ input: [Double], period: Int) -> [Double] {
+        precondition(period >= 1, "SMA period must be at least 1, got \(period)")
+        return input.withUnsafeBufferPointer { x in
+            outputColumn(x.count) { out in
+                let warmUp = min(period - 1, x.count)
+                var total = 0.0
+                for i in 0..<warmUp {
+                    total += x[i]
+                    out[i] = .nan
+                }
+                let n = Double(period)
+                for i in warmUp..<x.count {
+                    total += x[i]
+                    out[i] = total / n
+                    total -= x[i + 1 - period]
+                }
+            }
+        }
+    }
+}
+
+extension EMA {
+    /// The EMA of every input (NaN before the `period`-th, which is the mean of the first `period`).
+    public static func batch(_ input: [Double], period: Int) -> [Double] {
+        precondition(period >= 1, "EMA period must be at least 1, got \(period)")
+        return input.withUnsafeBufferPointer { x in
+            outputColumn(x.count) { out in
+                guard x.count >= period else { return out.initialize(repeating: .nan) }
+                var sum = 0.0
+                for i in 0..<period - 1 {
+                    sum += x[i]
+                    out[i] = .nan
+                }
+                sum += x[period - 1]
+                var value = sum / Double(period)
+                out[period - 1] = value
+                let smoothing = 2.0 / Double(period + 1)
+                for i in period..<x.count {
+                    value = value + smoothing * (x[i] - value)
+                    out[i] = value
+                }
+            }
+        }
+    }
+}
+
+extension WMA {
+    /// The WMA of every input (NaN before the `period`-th).
+    public static func batch(_ input: [Double], period: Int) -> [Double] {
+        precondition(period >= 1, "WMA period must be at least 1, got \(period)")
+        return input.withUnsafeBufferPointer { x in
+            outputColumn(x.count) { out in
+                let warmUp = min(period - 1, x.count)
+                var plainSum = 0.0, weightedSum = 0.0, trailing = 0.0
+                for i in 0..<warmUp {
+                    plainSum += x[i]
+                    weightedSum += x[i] * Double(i + 1)
+                    out[i] = .nan
+                }
+                let weight = Double(period), divisor = Double(period * (period + 1)) / 2
+                for i in warmUp..<x.count {
+                    plainSum += x[i]
+                    plainSum -= trailing
+                    weightedSum += x[i] * weight
+                    trailing = x[i + 1 - period]
+                    out[i] = weightedSum / divisor
+                    weightedSum -= plainSum
+                }
+            }
+        }
+    }
+}
+
+extension MACD {
+    /// MACD line, signal and histogram of every input, as columns in that order (NaN before
+    /// input `slow + signal − 1`).
+    public static func batch(_ input: [Double], fast: Int = 12, slow: Int = 26, signal: Int = 9) -> [[Double]] {
+        precondition(fast >= 1 && signal >= 1 && fast < slow, "MACD needs 1 ≤ fast < slow and signal ≥ 1")
+        return input.withUnsafeBufferPointer { x in
+            outputColumns(x.count) { line, signalOut, histogram in
+                let firstLine = slow - 1, firstSignal = slow + signal - 2
+                guard x.count > firstSignal else {
+                    for column in [line, signalOut, histogram] { column.initialize(repeating: .nan) }
+                    return
+                }
+                // Both EMAs seed on the same input: the fast one skips the first slow − fast.
+                var slowSum = 0.0, fastSum = 0.0
+                for i in 0...firstLine {
+                    slowSum += x[i]
+                    if i >= slow - fast { fastSum += x[i] }
+                }
+                var slowValue = slowSum / Double(slow), fastValue = fastSum / Double(fast)
+                let slowSmoothing = 2.0 / Double(slow + 1), fastSmoothing = 2.0 / Double(fast + 1)
+                let signalSmoothing = 2.0 / Double(signal + 1)
+                var signalSum = 0.0, signalValue = 0.0
+                for i in firstLine..<x.count {
+                    if i > firstLine {
+                        slowValue = slowValue + slowSmoothing * (x[i] - slowValue)
+                        fastValue = fastValue + fastSmoothing * (x[i] - fastValue)
+                    }
+                    let macd = fastValue - slowValue
+                    if i < firstSignal {
+                        signalSum += macd
+                        continue
+                    }
+                    if i == firstSignal {
+                        signalSum += macd
+                        signalValue = signalSum / Double(signal)
+                    } else {
+                        signalValue = signalValue + signalSmoothing * (macd - signalValue)
+                    }
+                    line[i] = macd
+                    signalOut[i] = signalValue
+                    histogram[i] = macd - signalValue
+                }
+                for column in [line, signalOut, histogram] {
+                    UnsafeMutableBufferPointer(rebasing: column[..<firstSignal]).initialize(repeating: .nan)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// A series of bars as columns, the layout the batch kernels read (and TA-Lib's callers pass):
+/// one contiguous array per field.
+public struct BarSeries: Sendable {
+    public let openTime: [Int64]
+    public let open: [Double]
+    public let high: [Double]
+    public let low: [Double]
+    public let close: [Double]
+    public let volume: [Double]
+
+    public init(_ bars: [PriceBar]) {
+        openTime = bars.map(\.openTime)
+        open = bars.map(\.open)
+        high = bars.map(\.high)
+        low = bars.map(\.low)
+        close = bars.map(\.close)
+        volume = bars.map(\.volume)
+    }
+
+    public var count: Int { close.count }
+
+    /// The bars again, for indicators that have no batch kernel and run bar by bar.
+    public var bars: [PriceBar] {
+        close.indices.map {
+            PriceBar(openTime: openTime[$0], open: open[$0], high: high[$0], low: low[$0], close: close[$0], volume: volume[$0])
+        }
+    }
+}
+
+/// A column of `count` outputs written by `fill`, which must set every element (NaN where the
+/// indicator has no value yet).
+@inline(__always)
+func outputColumn(_ count: Int, _ fill: (UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+    Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+        fill(buffer)
+        initialized = count
+    }
+}
+
+/// Two columns of `count` outputs written together by `fill` (same contract).
+@inline(__always)
+func outputColumns(
+    _ count: Int, _ fill: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+) -> [[Double]] {
+    var second: [Double] = []
+    let first = outputColumn(count) { a in second = outputColumn(count) { b in fill(a, b) } }
+    return [first, second]
+}
+
+/// Three columns of `count` outputs written together by `fill` (same contract).
+@inline(__always)
+func outputColumns(
+    _ count: Int,
+    _ fill: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+) -> [[Double]] {
+    var second: [Double] = [], third: [Double] = []
+    let first = outputColumn(count) { a in
+        second = outputColumn(count) { b in third = outputColumn(count) { c in fill(a, b, c) } }
+    }
+    return [first, second, third]
+}
