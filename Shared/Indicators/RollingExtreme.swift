@@ -1,24 +1,24 @@
 /// The largest (or smallest) of the last `period` inputs, in amortised O(1) per input: a
-/// monotonic queue keeps only the inputs that can still become the extreme.
+/// monotonic queue keeps only the inputs that can still become the extreme, in a fixed ring
+/// (it never holds more than `period` of them), so nothing grows or moves.
 struct RollingExtreme: Sendable, Hashable, Codable {
     enum Kind: Sendable, Hashable, Codable { case maximum, minimum }
 
-    private struct Entry: Sendable, Hashable, Codable {
-        let index: Int
-        let value: Double
-    }
-
     let period: Int
     let kind: Kind
-    /// Candidates from `head` on, by index; their values strictly improve towards the front.
-    private var queue: [Entry] = []
-    private var head = 0
+    /// The candidates' input numbers and values, oldest first from `front`, `count` of them;
+    /// their values strictly improve towards the front.
+    private var positions: [Int]
+    private var values: [Double]
+    private var front = 0
+    private var count = 0
     private var seen = 0
 
     init(period: Int, kind: Kind) {
         self.period = period
         self.kind = kind
-        queue.reserveCapacity(period + 1)
+        positions = Array(repeating: 0, count: period)
+        values = Array(repeating: 0, count: period)
     }
 
     /// Whether `period` inputs have been seen.
@@ -27,18 +27,26 @@ struct RollingExtreme: Sendable, Hashable, Codable {
     /// Adds `input` and returns the extreme of the last `period` inputs (of all so far while
     /// fewer were seen).
     mutating func update(_ input: Double) -> Double {
-        while queue.count > head, !beats(queue[queue.count - 1].value, input) { queue.removeLast() }
-        queue.append(Entry(index: seen, value: input))
-        seen += 1
-        while queue[head].index <= seen - 1 - period { head += 1 }
-        if head > period {
-            queue.removeFirst(head)
-            head = 0
+        // A later equal value replaces an earlier one: it stays in the window longer.
+        while count > 0, !beats(values[slot(count - 1)], input) { count -= 1 }
+        if count > 0, positions[front] <= seen - period {
+            front = slot(1)
+            count -= 1
         }
-        return queue[head].value
+        let back = slot(count)
+        positions[back] = seen
+        values[back] = input
+        count += 1
+        seen += 1
+        return values[front]
     }
 
-    /// Whether `a` stays ahead of a later `b` (a later equal value replaces an earlier one).
+    /// The ring index `offset` places after the front.
+    private func slot(_ offset: Int) -> Int {
+        let index = front + offset
+        return index >= period ? index - period : index
+    }
+
     private func beats(_ a: Double, _ b: Double) -> Bool {
         kind == .maximum ? a > b : a < b
     }

@@ -125,3 +125,30 @@ struct DefinedIndicatorTests {
         try expectRestoreContinues(Correlation(), over: series.map { Correlation.Pair($0.high, $0.close) }, split: 137)
     }
 }
+
+/// The window extremes behind the stochastic (and Ichimoku) against a brute-force scan, on
+/// prices full of ties and long rising and falling runs, where a monotonic queue goes wrong first.
+@Suite("Rolling extremes")
+struct RollingExtremeTests {
+    @Test("fast %K equals the definition over every window", arguments: [1, 2, 5, 14])
+    func fastK(period: Int) {
+        let steps = [0, 0, 1, 1, 1, -1, 2, 0, -3, -3, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, 0, 2]
+        var level = 100.0
+        let bars = (0..<600).map { index -> PriceBar in
+            level += Double(steps[(index * 7 + index / 50) % steps.count])
+            return PriceBar(openTime: Int64(index), open: level, high: level + Double(index % 3), low: level - Double(index % 2), close: level, volume: 1)
+        }
+        var stochastic = Stochastic(kPeriod: period, kSmoothing: 1, dPeriod: 1)
+        for (index, bar) in bars.enumerated() {
+            let k = stochastic.update(bar)?.k
+            guard index >= period - 1 else {
+                #expect(k == nil)
+                continue
+            }
+            let window = bars[(index + 1 - period)...index]
+            let highest = window.map(\.high).max()!, lowest = window.map(\.low).min()!
+            let range = (highest - lowest) / 100
+            #expect(k == (range != 0 ? (bar.close - lowest) / range : 0), "bar \(index)")
+        }
+    }
+}

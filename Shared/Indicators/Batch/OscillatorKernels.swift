@@ -1,33 +1,27 @@
 // Batch kernels (see AverageKernels.swift for the contract).
 
-/// Wilder's average as `WilderAverage` computes it, for the kernels' inner loops: the mean of
-/// the first `period` inputs, then `(avg·(period − 1) + input) / period`.
-struct WilderSeries {
-    let period: Int
-    private let n: Double
-    private let keep: Double
-    private var sum = 0.0
-    private var seen = 0
-    private(set) var value = 0.0
-
-    init(period: Int) {
-        self.period = period
-        n = Double(period)
-        keep = Double(period - 1)
+/// Writes Wilder's average of `input(i)` for i in 1..<count into `out` as `WilderAverage` computes
+/// it: NaN until the mean of the first `period` inputs (at index `period`), then
+/// `(avg·(period − 1) + input) / period`. `out[0]` is NaN: index 0 has no input (no previous bar).
+@inline(__always)
+private func wilderSeries(
+    count: Int, period: Int, into out: UnsafeMutableBufferPointer<Double>, _ input: (Int) -> Double
+) {
+    guard count > 0 else { return }
+    out[0] = .nan
+    var sum = 0.0
+    for i in 1..<min(period, count) {
+        sum += input(i)
+        out[i] = .nan
     }
-
-    /// Adds `input`; false while the seed mean is not complete.
-    @inline(__always)
-    mutating func add(_ input: Double) -> Bool {
-        if seen >= period {
-            value = (value * keep + input) / n
-            return true
-        }
-        sum += input
-        seen += 1
-        guard seen == period else { return false }
-        value = sum / n
-        return true
+    guard count > period else { return }
+    let n = Double(period), keep = Double(period - 1)
+    sum += input(period)
+    var value = sum / n
+    out[period] = value
+    for i in (period + 1)..<count {
+        value = (value * keep + input(i)) / n
+        out[i] = value
     }
 }
 
@@ -37,18 +31,24 @@ extension RSI {
         precondition(period >= 1, "RSI period must be at least 1, got \(period)")
         return input.withUnsafeBufferPointer { x in
             outputColumn(x.count) { out in
-                guard !x.isEmpty else { return }
-                out[0] = .nan
-                var gains = WilderSeries(period: period), losses = WilderSeries(period: period)
-                for i in 1..<x.count {
+                guard x.count > period else { return out.initialize(repeating: .nan) }
+                for i in 0..<period { out[i] = .nan }
+                var gainSum = 0.0, lossSum = 0.0
+                for i in 1...period {
                     let change = x[i] - x[i - 1]
-                    let hasGain = gains.add(max(change, 0))
-                    guard losses.add(max(-change, 0)), hasGain else {
-                        out[i] = .nan
-                        continue
+                    gainSum += max(change, 0)
+                    lossSum += max(-change, 0)
+                }
+                let n = Double(period), keep = Double(period - 1)
+                var gain = gainSum / n, loss = lossSum / n
+                for i in period..<x.count {
+                    if i > period {
+                        let change = x[i] - x[i - 1]
+                        gain = (gain * keep + max(change, 0)) / n
+                        loss = (loss * keep + max(-change, 0)) / n
                     }
-                    let total = gains.value + losses.value
-                    out[i] = total > 0 ? 100 * (gains.value / total) : 0
+                    let total = gain + loss
+                    out[i] = total > 0 ? 100 * (gain / total) : 0
                 }
             }
         }
@@ -63,13 +63,9 @@ extension ATR {
             series.low.withUnsafeBufferPointer { low in
                 series.close.withUnsafeBufferPointer { close in
                     outputColumn(close.count) { out in
-                        guard !close.isEmpty else { return }
-                        out[0] = .nan
-                        var average = WilderSeries(period: period)
-                        for i in 1..<close.count {
+                        wilderSeries(count: close.count, period: period, into: out) { i in
                             let previousClose = close[i - 1]
-                            let trueRange = max(high[i] - low[i], abs(high[i] - previousClose), abs(low[i] - previousClose))
-                            out[i] = average.add(trueRange) ? average.value : .nan
+                            return max(high[i] - low[i], abs(high[i] - previousClose), abs(low[i] - previousClose))
                         }
                     }
                 }
