@@ -24,8 +24,11 @@ public struct DirectionalValue: Sendable, Hashable, Codable {
 /// Wilder's average; a bar whose DX is undefined (no range, or both DIs 0) leaves it as it was.
 public struct DirectionalMovement: Indicator {
     public let period: Int
-    private var previous: PriceBar?
-    /// Bars since the first (each one a movement).
+    /// The previous bar's high, low and close (only these are read; a whole bar is twice the state).
+    private var previousHigh = 0.0
+    private var previousLow = 0.0
+    private var previousClose = 0.0
+    /// Bars seen before the one being read: while reading bar k it is the k − 1 movements so far.
     private var moves = 0
     private var plusDM = 0.0
     private var minusDM = 0.0
@@ -42,12 +45,16 @@ public struct DirectionalMovement: Indicator {
 
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> DirectionalValue? {
-        defer { previous = bar }
-        guard let previous else { return nil }
-        moves += 1
-        let rise = bar.high - previous.high
-        let fall = previous.low - bar.low
-        let range = max(bar.high - bar.low, abs(bar.high - previous.close), abs(bar.low - previous.close))
+        defer {
+            previousHigh = bar.high
+            previousLow = bar.low
+            previousClose = bar.close
+            moves += 1
+        }
+        guard moves > 0 else { return nil }
+        let rise = bar.high - previousHigh
+        let fall = previousLow - bar.low
+        let range = max(bar.high - bar.low, abs(bar.high - previousClose), abs(bar.low - previousClose))
         let n = Double(period)
         if moves < period {
             if fall > 0 && rise < fall { minusDM += fall } else if rise > 0 && rise > fall { plusDM += rise }
