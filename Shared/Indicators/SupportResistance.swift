@@ -58,13 +58,17 @@ public struct SupportResistance: Indicator {
         var changed = false
         if recent.count == 2 * strength + 1 {
             let candidate = recent[strength]
-            let others = recent.indices.filter { $0 != strength }.map { recent[$0] }
+            var isSwingHigh = true, isSwingLow = true
+            for index in recent.indices where index != strength {
+                isSwingHigh = isSwingHigh && recent[index].high < candidate.high
+                isSwingLow = isSwingLow && recent[index].low > candidate.low
+            }
             let candidateBar = bars - 1 - strength
-            if others.allSatisfy({ $0.high < candidate.high }) {
+            if isSwingHigh {
                 swings.append(Swing(bar: candidateBar, price: candidate.high, time: candidate.openTime))
                 changed = true
             }
-            if others.allSatisfy({ $0.low > candidate.low }) {
+            if isSwingLow {
                 swings.append(Swing(bar: candidateBar, price: candidate.low, time: candidate.openTime))
                 changed = true
             }
@@ -82,19 +86,24 @@ public struct SupportResistance: Indicator {
 
     static func cluster(_ swings: [Swing], tolerance: Double) -> [PriceLevel] {
         var levels: [PriceLevel] = []
-        var members: [Swing] = []
+        // The current cluster: its members' count, price sum (summed in order, so the mean is
+        // exactly that of the members) and latest swing time.
+        var count = 0, sum = 0.0, lastTouch = Int64.min
         func close() {
-            guard !members.isEmpty else { return }
-            let mean = members.reduce(0) { $0 + $1.price } / Double(members.count)
-            levels.append(PriceLevel(price: mean, touches: members.count, lastTouch: members.map(\.time).max()!))
-            members = []
+            guard count > 0 else { return }
+            levels.append(PriceLevel(price: sum / Double(count), touches: count, lastTouch: lastTouch))
+            count = 0
+            sum = 0
+            lastTouch = .min
         }
         for swing in swings.sorted(by: { $0.price < $1.price }) {
-            if !members.isEmpty {
-                let mean = members.reduce(0) { $0 + $1.price } / Double(members.count)
+            if count > 0 {
+                let mean = sum / Double(count)
                 if abs(swing.price - mean) > tolerance * mean { close() }
             }
-            members.append(swing)
+            count += 1
+            sum += swing.price
+            lastTouch = max(lastTouch, swing.time)
         }
         close()
         return levels

@@ -20,7 +20,8 @@ public struct VolumeProfileValue: Sendable, Hashable, Codable {
 /// volume goes to the price bucket (`bucketSize` wide, edges at multiples of it) holding its
 /// typical price. The value area grows from the point of control one bucket at a time, taking
 /// the neighbouring occupied bucket with more volume (the upper one on a tie), until it holds `valueAreaShare` of
-/// the volume. Cost per bar: O(1) to add and drop, O(buckets) to read the profile.
+/// the volume. Cost per bar: O(log buckets) to find a bar's bucket, O(buckets) to open or close
+/// one and to read the profile (the buckets a window spans: a few dozen).
 /// nil until the window holds volume.
 public struct VolumeProfile: Indicator {
     public let window: Int
@@ -29,7 +30,10 @@ public struct VolumeProfile: Indicator {
     /// Bucket and volume of each bar in the window.
     private var bucketsInWindow: RollingWindow
     private var volumesInWindow: RollingWindow
-    private var volumeByBucket: [Int: Double] = [:]
+    /// The occupied buckets in ascending order, and the volume in each (parallel arrays: the
+    /// profile is read in price order every bar, so it is kept sorted rather than hashed).
+    private var buckets: [Int] = []
+    private var volumes: [Double] = []
     private var total = 0.0
     public private(set) var value: VolumeProfileValue?
 
@@ -49,21 +53,43 @@ public struct VolumeProfile: Indicator {
         let leavingBucket = bucketsInWindow.append(Double(bucket))
         let leavingVolume = volumesInWindow.append(bar.volume)
         if let leavingBucket, let leavingVolume {
-            let key = Int(leavingBucket)
-            let remaining = volumeByBucket[key, default: 0] - leavingVolume
-            // Running sums leave crumbs of rounding; a bucket that is empty is dropped.
-            volumeByBucket[key] = remaining > 1e-9 * max(1, total) ? remaining : nil
+            // A bucket whose bars had (next to) no volume may have been dropped already.
+            let index = position(of: Int(leavingBucket))
+            if index < buckets.count, buckets[index] == Int(leavingBucket) {
+                let remaining = volumes[index] - leavingVolume
+                // Running sums leave crumbs of rounding; a bucket that is empty is dropped.
+                if remaining > 1e-9 * max(1, total) {
+                    volumes[index] = remaining
+                } else {
+                    buckets.remove(at: index)
+                    volumes.remove(at: index)
+                }
+            }
             total -= leavingVolume
         }
-        volumeByBucket[bucket, default: 0] += bar.volume
+        let index = position(of: bucket)
+        if index < buckets.count, buckets[index] == bucket {
+            volumes[index] += bar.volume
+        } else {
+            buckets.insert(bucket, at: index)
+            volumes.insert(bar.volume, at: index)
+        }
         total += bar.volume
         value = total > 0 ? profile() : nil
         return value
     }
 
+    /// Where `bucket` is in `buckets`, or where it would go.
+    private func position(of bucket: Int) -> Int {
+        var low = 0, high = buckets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if buckets[middle] < bucket { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
     private func profile() -> VolumeProfileValue {
-        let buckets = volumeByBucket.keys.sorted()
-        let volumes = buckets.map { volumeByBucket[$0]! }
         // The lower bucket wins a tie for the point of control.
         let poc = volumes.indices.max { volumes[$0] < volumes[$1] || (volumes[$0] == volumes[$1] && $0 > $1) }!
         var low = poc
