@@ -4,12 +4,16 @@
 struct RollingExtreme: Sendable, Hashable, Codable {
     enum Kind: Sendable, Hashable, Codable { case maximum, minimum }
 
+    private struct Candidate: Sendable, Hashable, Codable {
+        /// Which input it was (0 for the first).
+        var position: Int
+        var value: Double
+    }
+
     let period: Int
     let kind: Kind
-    /// The candidates' input numbers and values, oldest first from `front`, `count` of them;
-    /// their values strictly improve towards the front.
-    private var positions: [Int]
-    private var values: [Double]
+    /// `count` candidates, oldest first from `front`; their values strictly improve towards the front.
+    private var ring: [Candidate]
     private var front = 0
     private var count = 0
     private var seen = 0
@@ -17,8 +21,7 @@ struct RollingExtreme: Sendable, Hashable, Codable {
     init(period: Int, kind: Kind) {
         self.period = period
         self.kind = kind
-        positions = Array(repeating: 0, count: period)
-        values = Array(repeating: 0, count: period)
+        ring = Array(repeating: Candidate(position: 0, value: 0), count: period)
     }
 
     /// Whether `period` inputs have been seen.
@@ -27,27 +30,31 @@ struct RollingExtreme: Sendable, Hashable, Codable {
     /// Adds `input` and returns the extreme of the last `period` inputs (of all so far while
     /// fewer were seen).
     mutating func update(_ input: Double) -> Double {
-        // A later equal value replaces an earlier one: it stays in the window longer.
-        while count > 0, !beats(values[slot(count - 1)], input) { count -= 1 }
-        if count > 0, positions[front] <= seen - period {
-            front = slot(1)
-            count -= 1
+        let period = period, seen = seen, maximum = kind == .maximum
+        var front = front, count = count
+        // One uniqueness check for the whole update, not one per ring access.
+        let extreme = ring.withUnsafeMutableBufferPointer { ring -> Double in
+            func slot(_ offset: Int) -> Int {
+                let index = front + offset
+                return index >= period ? index - period : index
+            }
+            // A later equal value replaces an earlier one: it stays in the window longer.
+            while count > 0 {
+                let back = ring[slot(count - 1)].value
+                if maximum ? back > input : back < input { break }
+                count -= 1
+            }
+            if count > 0, ring[front].position <= seen - period {
+                front = slot(1)
+                count -= 1
+            }
+            ring[slot(count)] = Candidate(position: seen, value: input)
+            count += 1
+            return ring[front].value
         }
-        let back = slot(count)
-        positions[back] = seen
-        values[back] = input
-        count += 1
-        seen += 1
-        return values[front]
-    }
-
-    /// The ring index `offset` places after the front.
-    private func slot(_ offset: Int) -> Int {
-        let index = front + offset
-        return index >= period ? index - period : index
-    }
-
-    private func beats(_ a: Double, _ b: Double) -> Bool {
-        kind == .maximum ? a > b : a < b
+        self.front = front
+        self.count = count
+        self.seen = seen + 1
+        return extreme
     }
 }
