@@ -38,6 +38,7 @@ public struct SupportResistance: Indicator {
     /// The last `2·strength + 1` bars, the candidate in the middle.
     private var recent: [PriceBar] = []
     private var bars = 0
+    /// The window's confirmed swings in price order (the order clustering reads them in).
     private var swings: [Swing] = []
     private var levels: [PriceLevel] = []
     public private(set) var value: SupportResistanceValue?
@@ -64,17 +65,12 @@ public struct SupportResistance: Indicator {
                 isSwingLow = isSwingLow && recent[index].low > candidate.low
             }
             let candidateBar = bars - 1 - strength
-            if isSwingHigh {
-                swings.append(Swing(bar: candidateBar, price: candidate.high, time: candidate.openTime))
-                changed = true
-            }
-            if isSwingLow {
-                swings.append(Swing(bar: candidateBar, price: candidate.low, time: candidate.openTime))
-                changed = true
-            }
+            if isSwingHigh { insert(Swing(bar: candidateBar, price: candidate.high, time: candidate.openTime)) }
+            if isSwingLow { insert(Swing(bar: candidateBar, price: candidate.low, time: candidate.openTime)) }
+            changed = isSwingHigh || isSwingLow
         }
         let oldest = bars - window
-        if let first = swings.first, first.bar < oldest {
+        if swings.contains(where: { $0.bar < oldest }) {
             swings.removeAll { $0.bar < oldest }
             changed = true
         }
@@ -84,6 +80,17 @@ public struct SupportResistance: Indicator {
         return value
     }
 
+    /// Inserts `swing` after every swing of a lower or equal price.
+    private mutating func insert(_ swing: Swing) {
+        var low = 0, high = swings.count
+        while low < high {
+            let middle = (low + high) / 2
+            if swings[middle].price <= swing.price { low = middle + 1 } else { high = middle }
+        }
+        swings.insert(swing, at: low)
+    }
+
+    /// Clusters `swings`, which are in price order, into levels.
     static func cluster(_ swings: [Swing], tolerance: Double) -> [PriceLevel] {
         var levels: [PriceLevel] = []
         // The current cluster: its members' count, price sum (summed in order, so the mean is
@@ -96,7 +103,7 @@ public struct SupportResistance: Indicator {
             sum = 0
             lastTouch = .min
         }
-        for swing in swings.sorted(by: { $0.price < $1.price }) {
+        for swing in swings {
             if count > 0 {
                 let mean = sum / Double(count)
                 if abs(swing.price - mean) > tolerance * mean { close() }

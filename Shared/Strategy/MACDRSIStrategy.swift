@@ -26,9 +26,11 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     private var awaitingTrend: EntryCandidate?
     private var awaitingPullback: PullbackWatch?
 
-    /// Throws `StrategyConfigurationError` for a tick size it cannot round to.
+    /// Throws `StrategyConfigurationError` for a tick size it cannot round to. (Not a typed
+    /// `throws(StrategyConfigurationError)`: Swift 6.3.1's debug build miscompiled this
+    /// initializer's copy of the struct that way, a segfault once the indicators' layout changed.)
     public init(name: String, symbol: Symbol, timeframe: Timeframe, tickSize: Price, settings: StrategySettings)
-        throws(StrategyConfigurationError)
+        throws
     {
         guard !name.isEmpty else { throw StrategyConfigurationError(field: "name", reason: "is empty") }
         guard tickSize.isPositive else { throw StrategyConfigurationError(field: "tickSize", reason: "\(tickSize) must be greater than zero") }
