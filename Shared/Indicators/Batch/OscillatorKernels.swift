@@ -1,8 +1,7 @@
 // Batch kernels (see AverageKernels.swift for the contract).
 
 /// Writes Wilder's average of `input(i)` for i in 1..<count into `out` as `WilderAverage` computes
-/// it: NaN until the mean of the first `period` inputs (at index `period`), then
-/// `(avg·(period − 1) + input) / period`. `out[0]` is NaN: index 0 has no input (no previous bar).
+/// it: NaN until the mean of the first `period` inputs (at index `period`), then Wilder's step. `out[0]` is NaN: index 0 has no input (no previous bar).
 @inline(__always)
 private func wilderSeries(
     count: Int, period: Int, into out: UnsafeMutableBufferPointer<Double>, _ input: (Int) -> Double
@@ -15,12 +14,12 @@ private func wilderSeries(
         out[i] = .nan
     }
     guard count > period else { return }
-    let n = Double(period), keep = Double(period - 1)
+    let retained = WilderAverage.retained(period), weight = WilderAverage.weight(period)
     sum += input(period)
-    var value = sum / n
+    var value = sum / Double(period)
     out[period] = value
     for i in (period + 1)..<count {
-        value = (value * keep + input(i)) / n
+        value = value * retained + input(i) * weight
         out[i] = value
     }
 }
@@ -39,13 +38,14 @@ extension RSI {
                     gainSum += max(change, 0)
                     lossSum += max(-change, 0)
                 }
-                let n = Double(period), keep = Double(period - 1)
+                let n = Double(period)
+                let retained = WilderAverage.retained(period), weight = WilderAverage.weight(period)
                 var gain = gainSum / n, loss = lossSum / n
                 for i in period..<x.count {
                     if i > period {
                         let change = x[i] - x[i - 1]
-                        gain = (gain * keep + max(change, 0)) / n
-                        loss = (loss * keep + max(-change, 0)) / n
+                        gain = gain * retained + max(change, 0) * weight
+                        loss = loss * retained + max(-change, 0) * weight
                     }
                     let total = gain + loss
                     out[i] = total > 0 ? 100 * (gain / total) : 0
