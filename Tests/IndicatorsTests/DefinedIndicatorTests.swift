@@ -130,7 +130,7 @@ struct DefinedIndicatorTests {
 /// prices full of ties and long rising and falling runs, where a monotonic queue goes wrong first.
 @Suite("Rolling extremes")
 struct RollingExtremeTests {
-    @Test("fast %K equals the definition over every window", arguments: [1, 2, 5, 14])
+    @Test("fast %K equals the definition over every window", arguments: [1, 2, 5, 8, 9, 14, 52])
     func fastK(period: Int) {
         let steps = [0, 0, 1, 1, 1, -1, 2, 0, -3, -3, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, 0, 2]
         var level = 100.0
