@@ -18,7 +18,7 @@ extension StrategySettings {
         entry.shortRSI = try Self.rsiRange(reader, "entry.short_rsi", default: defaults.entry.shortRSI)
 
         trend.enabled = try reader.bool("trend.enabled", default: defaults.trend.enabled)
-        trend.timeframes = try reader.list("trend.timeframes", default: []).map { label in
+        trend.timeframes = try reader.list("trend.timeframes", default: defaults.trend.timeframes.map(\.label)).map { label in
             guard let timeframe = Timeframe(label: label) else {
                 throw ConfigError(field: "trend.timeframes", reason: "\"\(label)\" is not one of \(Timeframe.allCases.map(\.label))")
             }
@@ -31,7 +31,7 @@ extension StrategySettings {
         stop.atrPeriod = try reader.int("stop.atr_period", default: defaults.stop.atrPeriod, in: 1...1000)
         stop.atrMultiplier = try reader.double("stop.atr_multiplier", default: defaults.stop.atrMultiplier, in: 0.01...100)
         let levels = "stop.support_resistance"
-        stop.supportResistance.enabled = try reader.bool("\(levels).enabled", default: false)
+        stop.supportResistance.enabled = try reader.bool("\(levels).enabled", default: defaults.stop.supportResistance.enabled)
         stop.supportResistance.proximityATR = try reader.double(
             "\(levels).proximity_atr", default: defaults.stop.supportResistance.proximityATR, in: 0...100)
         stop.supportResistance.bufferATR = try reader.double(
@@ -56,7 +56,7 @@ extension StrategySettings {
         if let finalTarget = takeProfit.finalTargetATR, finalTarget <= takeProfit.firstTargetATR {
             throw ConfigError(field: "take_profit.final_target_atr", reason: "\(finalTarget) must be beyond first_target_atr \(takeProfit.firstTargetATR)")
         }
-        takeProfit.trailing.enabled = try reader.bool("take_profit.trailing.enabled", default: false)
+        takeProfit.trailing.enabled = try reader.bool("take_profit.trailing.enabled", default: defaults.takeProfit.trailing.enabled)
         takeProfit.trailing.mode = try reader.choice("take_profit.trailing.mode", default: defaults.takeProfit.trailing.mode)
         takeProfit.trailing.atrMultiplier = try reader.double(
             "take_profit.trailing.atr_multiplier", default: defaults.takeProfit.trailing.atrMultiplier, in: 0.01...100)
@@ -72,20 +72,20 @@ extension StrategySettings {
             throw ConfigError(field: "take_profit.final_target_atr", reason: "TP1 already closes the whole position (first_fraction 1)")
         }
 
-        pullback.enabled = try reader.bool("pullback.enabled", default: false)
+        pullback.enabled = try reader.bool("pullback.enabled", default: defaults.pullback.enabled)
         pullback.sizeATR = try reader.double("pullback.size_atr", default: defaults.pullback.sizeATR, in: 0.01...100)
         pullback.timeoutBars = try reader.int("pullback.timeout_bars", default: defaults.pullback.timeoutBars, in: 1...1000)
 
         let filter = "filters"
-        filters.volatility.enabled = try reader.bool("\(filter).volatility.enabled", default: false)
+        filters.volatility.enabled = try reader.bool("\(filter).volatility.enabled", default: defaults.filters.volatility.enabled)
         filters.volatility.maxATRPercent = try reader.double(
             "\(filter).volatility.max_atr_percent", default: defaults.filters.volatility.maxATRPercent, in: 0.001...1000)
         filters.volatility.period = try reader.int("\(filter).volatility.period", default: defaults.filters.volatility.period, in: 2...10_000)
         filters.volatility.maxVolatilityPercent = try reader.double(
             "\(filter).volatility.max_volatility_percent", default: defaults.filters.volatility.maxVolatilityPercent, in: 0.001...1000)
 
-        filters.hours.enabled = try reader.bool("\(filter).hours.enabled", default: false)
-        let windows = try reader.list("\(filter).hours.windows", default: ["00:00-24:00"])
+        filters.hours.enabled = try reader.bool("\(filter).hours.enabled", default: defaults.filters.hours.enabled)
+        let windows = try reader.list("\(filter).hours.windows", default: defaults.filters.hours.windows.map(\.description))
         filters.hours.windows = try windows.map { text in
             guard let window = UTCWindow(parsing: text) else {
                 throw ConfigError(field: "\(filter).hours.windows", reason: "\"\(text)\" is not HH:MM-HH:MM (UTC)")
@@ -96,17 +96,17 @@ extension StrategySettings {
             throw ConfigError(field: "\(filter).hours.windows", reason: "the hours filter is on but names no window")
         }
 
-        filters.momentum.enabled = try reader.bool("\(filter).momentum.enabled", default: false)
+        filters.momentum.enabled = try reader.bool("\(filter).momentum.enabled", default: defaults.filters.momentum.enabled)
         filters.momentum.period = try reader.int("\(filter).momentum.period", default: defaults.filters.momentum.period, in: 1...10_000)
         filters.momentum.minAccelerationPercent = try reader.double(
-            "\(filter).momentum.min_acceleration_percent", default: 0, in: -100...100)
+            "\(filter).momentum.min_acceleration_percent", default: defaults.filters.momentum.minAccelerationPercent, in: -100...100)
 
-        filters.volume.enabled = try reader.bool("\(filter).volume.enabled", default: false)
+        filters.volume.enabled = try reader.bool("\(filter).volume.enabled", default: defaults.filters.volume.enabled)
         filters.volume.period = try reader.int("\(filter).volume.period", default: defaults.filters.volume.period, in: 1...10_000)
         filters.volume.minRelative = try reader.double(
             "\(filter).volume.min_relative", default: defaults.filters.volume.minRelative, in: 0...1000)
 
-        filters.anomaly.enabled = try reader.bool("\(filter).anomaly.enabled", default: false)
+        filters.anomaly.enabled = try reader.bool("\(filter).anomaly.enabled", default: defaults.filters.anomaly.enabled)
         filters.anomaly.period = try reader.int("\(filter).anomaly.period", default: defaults.filters.anomaly.period, in: 3...10_000)
         filters.anomaly.maxReturnZ = try reader.double(
             "\(filter).anomaly.max_return_z", default: defaults.filters.anomaly.maxReturnZ, in: 0.1...1000)

@@ -19,8 +19,8 @@ public struct StrategySettings: Sendable, Hashable, Codable {
     /// Higher-timeframe alignment: a long needs the MACD line above its signal on every one of
     /// `timeframes`, a short below.
     public struct Trend: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var timeframes: [Timeframe] = []
+        public var enabled: Bool
+        public var timeframes: [Timeframe]
 
         public init(
             enabled: Bool = false,
@@ -40,14 +40,14 @@ public struct StrategySettings: Sendable, Hashable, Codable {
     /// Moves the stop beyond the nearest support (long) or resistance (short) level when that
     /// level lies between the ATR stop and the entry or within `proximityATR` beyond the stop.
     public struct SupportResistanceStop: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var proximityATR = 0.5
+        public var enabled: Bool
+        public var proximityATR: Double
         /// How far beyond the level the stop goes, in ATRs.
-        public var bufferATR = 0.1
+        public var bufferATR: Double
         /// Swing definition of the levels (see `SupportResistance`).
-        public var swingStrength = 3
-        public var window = 200
-        public var tolerance = 0.003
+        public var swingStrength: Int
+        public var window: Int
+        public var tolerance: Double
 
         public init(
             enabled: Bool = false,
@@ -84,10 +84,10 @@ public struct StrategySettings: Sendable, Hashable, Codable {
 
     /// After TP1 the rest trails the best price by `atrMultiplier` ATRs or `percent` of price.
     public struct Trailing: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var mode = TrailingMode.atr
-        public var atrMultiplier = 2.0
-        public var percent = FixedPoint(integer: 1)
+        public var enabled: Bool
+        public var mode: TrailingMode
+        public var atrMultiplier: Double
+        public var percent: FixedPoint
 
         public init(
             enabled: Bool = false,
@@ -105,9 +105,9 @@ public struct StrategySettings: Sendable, Hashable, Codable {
     /// Wait after a signal for price to come back `sizeATR` ATRs (a long waits for a dip) and
     /// enter there with a limit order; give up after `timeoutBars` bars.
     public struct Pullback: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var sizeATR = 0.5
-        public var timeoutBars = 3
+        public var enabled: Bool
+        public var sizeATR: Double
+        public var timeoutBars: Int
 
         public init(
             enabled: Bool = false,
@@ -131,10 +131,10 @@ public struct StrategySettings: Sendable, Hashable, Codable {
     /// Skips entries when ATR is above `maxATRPercent` of price, or the realised volatility of
     /// the last `period` bars (σ of log returns, per bar) is above `maxVolatilityPercent`.
     public struct VolatilityFilter: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var maxATRPercent = 5.0
-        public var period = 20
-        public var maxVolatilityPercent = 3.0
+        public var enabled: Bool
+        public var maxATRPercent: Double
+        public var period: Int
+        public var maxVolatilityPercent: Double
 
         public init(
             enabled: Bool = false,
@@ -151,8 +151,8 @@ public struct StrategySettings: Sendable, Hashable, Codable {
 
     /// Enters only when the signal bar closes inside one of `windows` (UTC).
     public struct HoursFilter: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var windows: [UTCWindow] = [UTCWindow(startMinute: 0, endMinute: 1440)]
+        public var enabled: Bool
+        public var windows: [UTCWindow]
 
         public init(
             enabled: Bool = false,
@@ -167,9 +167,9 @@ public struct StrategySettings: Sendable, Hashable, Codable {
     /// bars earlier, in percent; a long needs at least `minAccelerationPercent`, a short at most
     /// its negative.
     public struct MomentumFilter: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var period = 10
-        public var minAccelerationPercent = 0.0
+        public var enabled: Bool
+        public var period: Int
+        public var minAccelerationPercent: Double
 
         public init(
             enabled: Bool = false,
@@ -184,9 +184,9 @@ public struct StrategySettings: Sendable, Hashable, Codable {
 
     /// The signal bar's volume over the mean of the last `period` bars must be at least `minRelative`.
     public struct VolumeFilter: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var period = 20
-        public var minRelative = 1.0
+        public var enabled: Bool
+        public var period: Int
+        public var minRelative: Double
 
         public init(
             enabled: Bool = false,
@@ -202,10 +202,10 @@ public struct StrategySettings: Sendable, Hashable, Codable {
     /// Blocks entries while the z-score of the last return or volume (over `period` bars) is
     /// beyond its bound: something unusual is happening.
     public struct AnomalyFilter: Sendable, Hashable, Codable {
-        public var enabled = false
-        public var period = 50
-        public var maxReturnZ = 4.0
-        public var maxVolumeZ = 6.0
+        public var enabled: Bool
+        public var period: Int
+        public var maxReturnZ: Double
+        public var maxVolumeZ: Double
 
         public init(
             enabled: Bool = false,

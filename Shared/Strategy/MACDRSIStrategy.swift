@@ -68,9 +68,12 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             onSignalBar(candle, &step)
         } else if let index = trends.firstIndex(where: { $0.timeframe == candle.timeframe }) {
             trends[index].update(candle)
-            if let candidate = awaitingTrend, trendAlignment(candidate) != .pending {
-                awaitingTrend = nil
-                afterBarFilters(candidate, &step)
+            if let candidate = awaitingTrend {
+                let alignment = trendAlignment(candidate)
+                if alignment != .pending {
+                    awaitingTrend = nil
+                    afterBarFilters(candidate, alignment, &step)
+                }
             }
         }
         return step
@@ -125,9 +128,11 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             levels: readings.levels, indicators: indicatorValues(readings, macd: macd, rsi: rsi, atr: atr),
             confidence: confidence(side: side, macd: macd, rsi: rsi, atr: atr),
             reason: "MACD cross \(side == .buy ? "up" : "down") on \(timeframe), RSI \(Self.format(rsi))")
-        switch trendAlignment(candidate) {
-        case .pending: awaitingTrend = candidate
-        default: afterBarFilters(candidate, &step)
+        let alignment = trendAlignment(candidate)
+        if alignment == .pending {
+            awaitingTrend = candidate
+        } else {
+            afterBarFilters(candidate, alignment, &step)
         }
     }
 
@@ -160,10 +165,10 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         return agrees ? .aligned(histograms) : .against
     }
 
-    /// The candidate has passed the bar filters; the trend (if on) decides, then the pullback.
-    private mutating func afterBarFilters(_ candidate: EntryCandidate, _ step: inout StrategyStep) {
+    /// The candidate has passed the bar filters; its trend `alignment` (settled) decides, then the pullback.
+    private mutating func afterBarFilters(_ candidate: EntryCandidate, _ alignment: Alignment, _ step: inout StrategyStep) {
         var candidate = candidate
-        switch trendAlignment(candidate) {
+        switch alignment {
         case .against: step.filtered.append(.trend); return
         case .unavailable, .pending: step.filtered.append(.trendUnavailable); return
         case .aligned(let histograms):

@@ -147,9 +147,11 @@ struct StrategyNoLookAheadTests {
     func futureBarsDoNotMatter() throws {
         let hours = BitcoinHours.hourly
         let expected = try Self.batch(hours)
+        var changedBars = 0
         for intent in expected.prefix(6) {
             // The first bar after the intent was decided: double its range and volume.
             guard let index = hours.firstIndex(where: { $0.openTime == intent.createdAt }) else { continue }
+            changedBars += 1
             var changed = hours
             let bar = hours[index]
             changed[index] = try Candle(
@@ -160,5 +162,6 @@ struct StrategyNoLookAheadTests {
             let decidedBefore = { (intents: [Intent]) in intents.filter { $0.createdAt <= intent.createdAt } }
             #expect(decidedBefore(try Self.batch(changed)) == decidedBefore(expected))
         }
+        #expect(changedBars >= 3, "only \(changedBars) intents were followed by a bar to change")
     }
 }
