@@ -48,15 +48,17 @@ struct TradePlanner: Sendable, Hashable {
               let first = entry.offset(by: direction * atr * take.firstTargetATR, tick: tickSize, mode: mode),
               stop.isPositive, first.isPositive, stop != entry, first != entry
         else { return nil }
-        var ladder = [try? TakeProfitTarget(price: first, fraction: take.firstFraction)]
-        if let finalATR = take.finalTargetATR {
-            guard let final = entry.offset(by: direction * atr * finalATR, tick: tickSize, mode: mode), final != first,
-                  let rest = try? FixedPoint(integer: 1).subtracting(take.firstFraction)
-            else { return nil }
-            ladder.append(try? TakeProfitTarget(price: final, fraction: rest))
+        var targets: [TakeProfitTarget]
+        do {
+            targets = [try TakeProfitTarget(price: first, fraction: take.firstFraction)]
+            if let finalATR = take.finalTargetATR {
+                guard let final = entry.offset(by: direction * atr * finalATR, tick: tickSize, mode: mode), final != first
+                else { return nil }
+                targets.append(try TakeProfitTarget(price: final, fraction: try FixedPoint(integer: 1).subtracting(take.firstFraction)))
+            }
+        } catch {
+            return nil
         }
-        let targets = ladder.compactMap { $0 }
-        guard targets.count == ladder.count else { return nil }
         return Plan(
             stop: stop, takeProfits: targets, trailing: trailingRule(atr: atr),
             breakEvenAfterTarget: take.breakEven ? 1 : 0, stopLevel: stopLevel)
