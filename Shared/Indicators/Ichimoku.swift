@@ -20,16 +20,25 @@ public struct IchimokuValue: Sendable, Hashable, Codable {
 
 /// Ichimoku Kinkō Hyō (default 9/26/52, displacement 26). TA-Lib has no Ichimoku; this is the
 /// standard definition with the shifted lines given as what is known at each bar (see
-/// `IchimokuValue`). The first value comes on bar `slow + displacement` (78 by default), once
-/// the cloud at the bar exists.
+/// `IchimokuValue`). The first value comes on bar `max(conversion, base, spanB) + displacement`
+/// (78 by default), once both spans of the cloud at the bar exist.
 public struct Ichimoku: Indicator {
+    /// What a bar leaves for the bar `displacement` later: its leading spans and its close.
+    private struct Shifted: Sendable, Hashable, Codable {
+        var leadingA = 0.0
+        var leadingB = 0.0
+        var close = 0.0
+    }
+
     public let conversionPeriod: Int
     public let basePeriod: Int
     public let spanBPeriod: Int
     public let displacement: Int
-    private var conversionHigh, conversionLow, baseHigh, baseLow, spanBHigh, spanBLow: RollingExtreme
-    /// Leading spans A and B of the last `displacement + 1` bars, and closes as far back.
-    private var leadingA, leadingB, closes: RollingWindow
+    private var conversion, base, spanB: RollingRange
+    /// The last `displacement + 1` bars' `Shifted`, a ring written at `next`: after a write, the
+    /// entry from `displacement` bars back is the one after it.
+    private var shifted: [Shifted]
+    private var next = 0
     private var bars = 0
     public private(set) var value: IchimokuValue?
 
@@ -40,33 +49,33 @@ public struct Ichimoku: Indicator {
         basePeriod = base
         spanBPeriod = spanB
         self.displacement = displacement
-        conversionHigh = RollingExtreme(period: conversion, kind: .maximum)
-        conversionLow = RollingExtreme(period: conversion, kind: .minimum)
-        baseHigh = RollingExtreme(period: base, kind: .maximum)
-        baseLow = RollingExtreme(period: base, kind: .minimum)
-        spanBHigh = RollingExtreme(period: spanB, kind: .maximum)
-        spanBLow = RollingExtreme(period: spanB, kind: .minimum)
-        leadingA = RollingWindow(capacity: displacement + 1)
-        leadingB = RollingWindow(capacity: displacement + 1)
-        closes = RollingWindow(capacity: displacement + 1)
+        self.conversion = RollingRange(period: conversion)
+        self.base = RollingRange(period: base)
+        self.spanB = RollingRange(period: spanB)
+        shifted = Array(repeating: Shifted(), count: displacement + 1)
     }
 
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> IchimokuValue? {
         bars += 1
-        let tenkan = (conversionHigh.update(bar.high) + conversionLow.update(bar.low)) / 2
-        let kijun = (baseHigh.update(bar.high) + baseLow.update(bar.low)) / 2
-        let spanB = (spanBHigh.update(bar.high) + spanBLow.update(bar.low)) / 2
-        closes.append(bar.close)
-        // Spans enter the shift register only once their inputs cover their whole periods.
-        guard bars >= max(basePeriod, conversionPeriod) else { return nil }
-        leadingA.append((tenkan + kijun) / 2)
-        guard bars >= spanBPeriod else { return nil }
-        leadingB.append(spanB)
-        guard leadingB.isFull else { return nil }
+        let tenkan = Self.midpoint(conversion.update(high: bar.high, low: bar.low))
+        let kijun = Self.midpoint(base.update(high: bar.high, low: bar.low))
+        let leadingB = Self.midpoint(spanB.update(high: bar.high, low: bar.low))
+        let leadingA = (tenkan + kijun) / 2
+        let written = next
+        shifted[written] = Shifted(leadingA: leadingA, leadingB: leadingB, close: bar.close)
+        next = written == displacement ? 0 : written + 1
+        // The cloud at this bar comes from spans computed `displacement` bars ago, which
+        // needed every period's window full then.
+        guard bars >= max(conversionPeriod, basePeriod, spanBPeriod) + displacement else { return nil }
+        let past = shifted[next]
         value = IchimokuValue(
-            tenkan: tenkan, kijun: kijun, senkouA: leadingA.oldest, senkouB: leadingB.oldest,
-            leadingA: (tenkan + kijun) / 2, leadingB: spanB, chikou: bar.close, chikouReference: closes.oldest)
+            tenkan: tenkan, kijun: kijun, senkouA: past.leadingA, senkouB: past.leadingB,
+            leadingA: leadingA, leadingB: leadingB, chikou: bar.close, chikouReference: past.close)
         return value
+    }
+
+    private static func midpoint(_ extremes: (highest: Double, lowest: Double)) -> Double {
+        (extremes.highest + extremes.lowest) / 2
     }
 }

@@ -1,4 +1,4 @@
-/// Times every catalogue indicator over one series: the batch pass (every output column over
+/// Times catalogue indicators (all by default) over one series: the batch pass (every output column over
 /// the series, already laid out as columns as TA-Lib's callers pass them) and the bare
 /// incremental update, per bar. Best of `runs`, wall-clock.
 public enum IndicatorBenchmark {
@@ -8,9 +8,9 @@ public enum IndicatorBenchmark {
         public let updateNanosecondsPerBar: Double
     }
 
-    public static func run(bars: [PriceBar], runs: Int = 5) -> [Result] {
+    public static func run(_ entries: [IndicatorEntry] = IndicatorCatalog.all, bars: [PriceBar], runs: Int = 5) -> [Result] {
         let series = BarSeries(bars)
-        return IndicatorCatalog.all.map { entry in
+        return entries.map { entry in
             let batch = best(of: runs) { keep(entry.batch(series)[0].last) }
             let update = best(of: runs) { keep(entry.stream(bars)) }
             return Result(

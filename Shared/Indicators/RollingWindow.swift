@@ -24,7 +24,7 @@ struct RollingWindow: Sendable, Hashable, Codable {
     }
 
     /// Appends `input`; when the window was full, drops the oldest element and returns it.
-    @discardableResult
+    @discardableResult @inline(__always)
     mutating func append(_ input: Double) -> Double? {
         if count < capacity {
             var position = head + count

@@ -17,8 +17,7 @@ public struct StochasticValue: Sendable, Hashable, Codable {
 /// first value comes on bar `kPeriod + kSmoothing + dPeriod − 2`.
 public struct Stochastic: Indicator {
     public let kPeriod: Int
-    private var highest: RollingExtreme
-    private var lowest: RollingExtreme
+    private var extremes: RollingRange
     private var slowK: SMA
     private var slowD: SMA
     public private(set) var value: StochasticValue?
@@ -27,17 +26,15 @@ public struct Stochastic: Indicator {
     public init(kPeriod: Int = 5, kSmoothing: Int = 3, dPeriod: Int = 3) {
         precondition(kPeriod >= 1 && kSmoothing >= 1 && dPeriod >= 1, "stochastic periods must be at least 1")
         self.kPeriod = kPeriod
-        highest = RollingExtreme(period: kPeriod, kind: .maximum)
-        lowest = RollingExtreme(period: kPeriod, kind: .minimum)
+        extremes = RollingRange(period: kPeriod)
         slowK = SMA(period: kSmoothing)
         slowD = SMA(period: dPeriod)
     }
 
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> StochasticValue? {
-        let high = highest.update(bar.high)
-        let low = lowest.update(bar.low)
-        guard highest.isFull else { return nil }
+        let (high, low) = extremes.update(high: bar.high, low: bar.low)
+        guard extremes.isFull else { return nil }
         let range = (high - low) / 100
         let fastK = range != 0 ? (bar.close - low) / range : 0
         guard let k = slowK.update(fastK), let d = slowD.update(k) else { return nil }

@@ -6,6 +6,12 @@ public struct PriceLevel: Sendable, Hashable, Codable {
     public let touches: Int
     /// The open time of its latest swing bar.
     public let lastTouch: Int64
+
+    public init(price: Double, touches: Int, lastTouch: Int64) {
+        self.price = price
+        self.touches = touches
+        self.lastTouch = lastTouch
+    }
 }
 
 /// The levels known at a bar, and the nearest ones around its close.
@@ -35,13 +41,17 @@ public struct SupportResistance: Indicator {
     public let strength: Int
     public let window: Int
     public let tolerance: Double
-    /// The last `2·strength + 1` bars, the candidate in the middle.
-    private var recent: [PriceBar] = []
+    /// The last `2·strength + 1` bars, a ring written at `next`; once full, the candidate
+    /// swing bar is `strength` after the oldest.
+    private var recent: [PriceBar]
+    private var next = 0
     private var bars = 0
-    /// The window's confirmed swings in price order (the order clustering reads them in).
+    /// The window's confirmed swings in price order (the order clustering reads them in)…
     private var swings: [Swing] = []
+    /// …and in the order they were confirmed (bar order), so the oldest is the first to leave.
+    private var swingsByAge: [Swing] = []
+    /// The clusters of `swings`, lowest first, kept up to date as swings come and go.
     private var levels: [PriceLevel] = []
-    public private(set) var value: SupportResistanceValue?
 
     /// `strength` ≥ 1, `window` > 2·strength, `tolerance` ≥ 0.
     public init(strength: Int = 3, window: Int = 200, tolerance: Double = 0.003) {
@@ -49,70 +59,132 @@ public struct SupportResistance: Indicator {
         self.strength = strength
         self.window = window
         self.tolerance = tolerance
+        recent = []
+        recent.reserveCapacity(2 * strength + 1)
     }
 
+    /// The levels as of the latest bar: every level, and the nearest around `close`.
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> SupportResistanceValue? {
         bars += 1
-        recent.append(bar)
-        if recent.count > 2 * strength + 1 { recent.removeFirst() }
-        var changed = false
-        if recent.count == 2 * strength + 1 {
-            let candidate = recent[strength]
-            var isSwingHigh = true, isSwingLow = true
-            for index in recent.indices where index != strength {
-                isSwingHigh = isSwingHigh && recent[index].high < candidate.high
-                isSwingLow = isSwingLow && recent[index].low > candidate.low
-            }
+        let span = 2 * strength + 1
+        if recent.count < span { recent.append(bar) } else { recent[next] = bar }
+        next = next + 1 == span ? 0 : next + 1
+        if recent.count == span {
+            let (isSwingHigh, isSwingLow, candidate) = swingAtCandidate()
             let candidateBar = bars - 1 - strength
             if isSwingHigh { insert(Swing(bar: candidateBar, price: candidate.high, time: candidate.openTime)) }
             if isSwingLow { insert(Swing(bar: candidateBar, price: candidate.low, time: candidate.openTime)) }
-            changed = isSwingHigh || isSwingLow
         }
         let oldest = bars - window
-        if swings.contains(where: { $0.bar < oldest }) {
-            swings.removeAll { $0.bar < oldest }
-            changed = true
+        while let first = swingsByAge.first, first.bar < oldest {
+            swingsByAge.removeFirst()
+            remove(first)
         }
-        if changed { levels = Self.cluster(swings, tolerance: tolerance) }
-        value = SupportResistanceValue(
-            levels: levels, support: levels.last { $0.price < bar.close }, resistance: levels.first { $0.price > bar.close })
-        return value
+        // Levels are in price order: the first at or above the close splits them.
+        let split = Self.firstIndex(in: levels) { $0.price >= bar.close }
+        let above = split < levels.count && levels[split].price == bar.close ? split + 1 : split
+        return SupportResistanceValue(
+            levels: levels, support: split > 0 ? levels[split - 1] : nil, resistance: above < levels.count ? levels[above] : nil)
+    }
+
+    /// Whether the candidate bar (the middle of `recent`) is a swing high and a swing low.
+    private func swingAtCandidate() -> (isSwingHigh: Bool, isSwingLow: Bool, candidate: PriceBar) {
+        recent.withUnsafeBufferPointer { recent in
+            let span = recent.count
+            // `next` is where the oldest bar is; the candidate is `strength` bars after it.
+            let middle = next + strength < span ? next + strength : next + strength - span
+            let candidate = recent[middle]
+            var isSwingHigh = true, isSwingLow = true
+            // Most bars are neither, and show it against their first neighbours.
+            for index in 0..<span where index != middle {
+                isSwingHigh = isSwingHigh && recent[index].high < candidate.high
+                isSwingLow = isSwingLow && recent[index].low > candidate.low
+                if !isSwingHigh && !isSwingLow { break }
+            }
+            return (isSwingHigh, isSwingLow, candidate)
+        }
     }
 
     /// Inserts `swing` after every swing of a lower or equal price.
     private mutating func insert(_ swing: Swing) {
-        var low = 0, high = swings.count
-        while low < high {
-            let middle = (low + high) / 2
-            if swings[middle].price <= swing.price { low = middle + 1 } else { high = middle }
-        }
-        swings.insert(swing, at: low)
+        let index = Self.firstIndex(in: swings) { $0.price > swing.price }
+        swings.insert(swing, at: index)
+        swingsByAge.append(swing)
+        recluster(changedAt: index, inserted: true)
     }
 
-    /// Clusters `swings`, which are in price order, into levels.
-    static func cluster(_ swings: [Swing], tolerance: Double) -> [PriceLevel] {
-        var levels: [PriceLevel] = []
-        // The current cluster: its members' count, price sum (summed in order, so the mean is
-        // exactly that of the members) and latest swing time.
-        var count = 0, sum = 0.0, lastTouch = Int64.min
-        func close() {
-            guard count > 0 else { return }
-            levels.append(PriceLevel(price: sum / Double(count), touches: count, lastTouch: lastTouch))
-            count = 0
-            sum = 0
-            lastTouch = .min
+    private mutating func remove(_ swing: Swing) {
+        var index = Self.firstIndex(in: swings) { $0.price >= swing.price }
+        while swings[index] != swing { index += 1 }
+        swings.remove(at: index)
+        recluster(changedAt: index, inserted: false)
+    }
+
+    /// Brings `levels` up to date after the swing at `changedAt` was inserted or removed.
+    /// Clustering reads swings in price order and starts a new level at a swing further than
+    /// `tolerance` from the current level's mean, so the levels before the one holding the swing
+    /// below the change are as they were, and once a new level starts on a swing that also
+    /// started one before the change, every level from there on is as it was too. Only the
+    /// levels in between are rebuilt: usually one or two.
+    private mutating func recluster(changedAt changed: Int, inserted: Bool) {
+        // The first level that may differ: the one holding swing `changed − 1`.
+        var firstRebuilt = 0, start = 0
+        while firstRebuilt < levels.count, start + levels[firstRebuilt].touches < changed {
+            start += levels[firstRebuilt].touches
+            firstRebuilt += 1
         }
-        for swing in swings {
-            if count > 0 {
-                let mean = sum / Double(count)
-                if abs(swing.price - mean) > tolerance * mean { close() }
+        // From `unchangedFrom` on, swing `i` is the one that was at `i + shift`.
+        let unchangedFrom = inserted ? changed + 1 : changed
+        let shift = inserted ? -1 : 1
+        // Walks the old levels' start positions alongside the rebuild.
+        var oldLevel = firstRebuilt, oldStart = start
+        let tolerance = tolerance
+        withUnsafeTemporaryAllocation(of: PriceLevel.self, capacity: swings.count - start + 1) { rebuilt in
+            var built = 0
+            var count = 0, sum = 0.0, lastTouch = Int64.min
+            func closeLevel() {
+                rebuilt.initializeElement(at: built, to: PriceLevel(price: sum / Double(count), touches: count, lastTouch: lastTouch))
+                built += 1
+                count = 0
+                sum = 0
+                lastTouch = .min
             }
-            count += 1
-            sum += swing.price
-            lastTouch = max(lastTouch, swing.time)
+            defer { rebuilt.prefix(built).deinitialize() }
+            for index in start..<swings.count {
+                let swing = swings[index]
+                // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
+                if count > 0, abs(swing.price * Double(count) - sum) > tolerance * sum {
+                    closeLevel()
+                    if index >= unchangedFrom {
+                        let old = index + shift
+                        while oldLevel < levels.count, oldStart < old {
+                            oldStart += levels[oldLevel].touches
+                            oldLevel += 1
+                        }
+                        if oldStart == old {
+                            levels.replaceSubrange(firstRebuilt..<oldLevel, with: rebuilt.prefix(built))
+                            return
+                        }
+                    }
+                }
+                count += 1
+                sum += swing.price
+                lastTouch = max(lastTouch, swing.time)
+            }
+            if count > 0 { closeLevel() }
+            levels.replaceSubrange(firstRebuilt..<levels.count, with: rebuilt.prefix(built))
         }
-        close()
-        return levels
+    }
+
+    /// The first index of `sorted` whose element satisfies `isAtOrAbove` (a predicate false for
+    /// a prefix and true after it), or `sorted.count`.
+    private static func firstIndex<Element>(in sorted: [Element], where isAtOrAbove: (Element) -> Bool) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAtOrAbove(sorted[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

@@ -19,10 +19,10 @@ public struct VolumeProfileValue: Sendable, Hashable, Codable {
 /// Volume by price over the last `window` bars. TA-Lib has none; the definition: each bar's
 /// volume goes to the price bucket (`bucketSize` wide, edges at multiples of it) holding its
 /// typical price. The value area grows from the point of control one bucket at a time, taking
-/// the neighbouring occupied bucket with more volume (the upper one on a tie), until it holds `valueAreaShare` of
-/// the volume. Cost per bar: O(log buckets) to find a bar's bucket, O(buckets) to open or close
-/// one and to read the profile (the buckets a window spans: a few dozen).
-/// nil until the window holds volume.
+/// the neighbouring occupied bucket with more volume (the upper one on a tie), until it holds
+/// `valueAreaShare` of the volume. Cost per bar: O(log buckets) to find a bar's bucket; the
+/// point of control is kept as volumes change (a scan of the buckets only when its own volume
+/// falls); the value area costs one step per bucket in it. nil until the window holds volume.
 public struct VolumeProfile: Indicator {
     public let window: Int
     public let bucketSize: Double
@@ -31,9 +31,11 @@ public struct VolumeProfile: Indicator {
     private var bucketsInWindow: RollingWindow
     private var volumesInWindow: RollingWindow
     /// The occupied buckets in ascending order, and the volume in each (parallel arrays: the
-    /// profile is read in price order every bar, so it is kept sorted rather than hashed).
+    /// value area walks them in price order every bar, so they are kept sorted, not hashed).
     private var buckets: [Int] = []
     private var volumes: [Double] = []
+    /// Index of the point of control in `buckets` (the lowest of equal maxima).
+    private var pointOfControl = 0
     private var total = 0.0
     public private(set) var value: VolumeProfileValue?
 
@@ -52,59 +54,81 @@ public struct VolumeProfile: Indicator {
         let bucket = Int((bar.typicalPrice / bucketSize).rounded(.down))
         let leavingBucket = bucketsInWindow.append(Double(bucket))
         let leavingVolume = volumesInWindow.append(bar.volume)
-        if let leavingBucket, let leavingVolume {
-            // A bucket whose bars had (next to) no volume may have been dropped already.
-            let index = position(of: Int(leavingBucket))
-            if index < buckets.count, buckets[index] == Int(leavingBucket) {
-                let remaining = volumes[index] - leavingVolume
-                // Running sums leave crumbs of rounding; a bucket that is empty is dropped.
-                if remaining > 1e-9 * max(1, total) {
-                    volumes[index] = remaining
-                } else {
-                    buckets.remove(at: index)
-                    volumes.remove(at: index)
-                }
+        if let leavingBucket, let leavingVolume { remove(leavingVolume, from: Int(leavingBucket)) }
+        add(bar.volume, to: bucket)
+        value = total > 0 && !buckets.isEmpty ? profile() : nil
+        return value
+    }
+
+    private mutating func remove(_ volume: Double, from bucket: Int) {
+        total -= volume
+        // A bucket whose bars had (next to) no volume may have been dropped already.
+        let index = position(of: bucket)
+        guard index < buckets.count, buckets[index] == bucket else { return }
+        let remaining = volumes[index] - volume
+        // Running sums leave crumbs of rounding; a bucket that is empty is dropped.
+        if remaining > 1e-9 * max(1, total + volume) {
+            volumes[index] = remaining
+            if index == pointOfControl { findPointOfControl() }
+        } else {
+            buckets.remove(at: index)
+            volumes.remove(at: index)
+            if index == pointOfControl {
+                findPointOfControl()
+            } else if index < pointOfControl {
+                pointOfControl -= 1
             }
-            total -= leavingVolume
         }
+    }
+
+    private mutating func add(_ volume: Double, to bucket: Int) {
+        total += volume
         let index = position(of: bucket)
         if index < buckets.count, buckets[index] == bucket {
-            volumes[index] += bar.volume
+            volumes[index] += volume
         } else {
             buckets.insert(bucket, at: index)
-            volumes.insert(bar.volume, at: index)
+            volumes.insert(volume, at: index)
+            if index <= pointOfControl, buckets.count > 1 { pointOfControl += 1 }
         }
-        total += bar.volume
-        value = total > 0 ? profile() : nil
-        return value
+        let leader = volumes[pointOfControl]
+        if volumes[index] > leader || (volumes[index] == leader && index < pointOfControl) { pointOfControl = index }
+    }
+
+    private mutating func findPointOfControl() {
+        pointOfControl = volumes.withUnsafeBufferPointer { volumes in
+            var best = 0
+            for index in volumes.indices.dropFirst() where volumes[index] > volumes[best] { best = index }
+            return best
+        }
     }
 
     /// Where `bucket` is in `buckets`, or where it would go.
     private func position(of bucket: Int) -> Int {
-        var low = 0, high = buckets.count
-        while low < high {
-            let middle = (low + high) / 2
-            if buckets[middle] < bucket { low = middle + 1 } else { high = middle }
+        buckets.withUnsafeBufferPointer { buckets in
+            var low = 0, high = buckets.count
+            while low < high {
+                let middle = (low + high) / 2
+                if buckets[middle] < bucket { low = middle + 1 } else { high = middle }
+            }
+            return low
         }
-        return low
     }
 
     private func profile() -> VolumeProfileValue {
-        // The lower bucket wins a tie for the point of control.
-        let poc = volumes.indices.max { volumes[$0] < volumes[$1] || (volumes[$0] == volumes[$1] && $0 > $1) }!
-        var low = poc
-        var high = poc
-        var inside = volumes[poc]
-        while inside < valueAreaShare * total, low > 0 || high < buckets.count - 1 {
-            let above = high + 1 < buckets.count ? volumes[high + 1] : -1
-            let below = low > 0 ? volumes[low - 1] : -1
-            if above >= below {
-                high += 1
-                inside += above
-            } else {
-                low -= 1
-                inside += below
+        let poc = pointOfControl, target = valueAreaShare * total
+        let (low, high) = volumes.withUnsafeBufferPointer { volumes -> (Int, Int) in
+            let last = volumes.count - 1
+            var low = poc, high = poc, inside = volumes[poc]
+            while inside < target, low > 0 || high < last {
+                let above = high < last ? volumes[high + 1] : -1
+                let below = low > 0 ? volumes[low - 1] : -1
+                let upwards = above >= below
+                inside += upwards ? above : below
+                high += upwards ? 1 : 0
+                low -= upwards ? 0 : 1
             }
+            return (low, high)
         }
         return VolumeProfileValue(
             pointOfControl: (Double(buckets[poc]) + 0.5) * bucketSize, valueAreaLow: Double(buckets[low]) * bucketSize,

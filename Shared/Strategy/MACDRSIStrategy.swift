@@ -53,14 +53,16 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     public func lastOpenTime(of timeframe: Timeframe) -> Timestamp? { lastOpenTimes[timeframe] }
 
     /// Feeds one closed candle. Refuses, leaving every indicator untouched, a candle of another
-    /// symbol or timeframe, one still forming, and one not newer than the last of its timeframe.
-    public mutating func onCandle(_ candle: Candle) throws(CandleRejection) -> StrategyStep {
-        guard candle.symbol == symbol else { throw .otherSymbol(candle.symbol) }
-        guard timeframes.contains(candle.timeframe) else { throw .otherTimeframe(candle.timeframe) }
-        guard candle.isClosed else { throw .notClosed }
+    /// symbol or timeframe, one still forming, and one not newer than the last of its timeframe,
+    /// with a `CandleRejection`. (Untyped `throws`: Swift 6.3.1 debug builds miscompile a typed
+    /// one here into a bad retain, as they did the initializer's.)
+    public mutating func onCandle(_ candle: Candle) throws -> StrategyStep {
+        guard candle.symbol == symbol else { throw CandleRejection.otherSymbol(candle.symbol) }
+        guard timeframes.contains(candle.timeframe) else { throw CandleRejection.otherTimeframe(candle.timeframe) }
+        guard candle.isClosed else { throw CandleRejection.notClosed }
         if let last = lastOpenTimes[candle.timeframe] {
-            guard candle.openTime != last else { throw .duplicate(candle.openTime) }
-            guard candle.openTime > last else { throw .outOfOrder(candle.openTime, last: last) }
+            guard candle.openTime != last else { throw CandleRejection.duplicate(candle.openTime) }
+            guard candle.openTime > last else { throw CandleRejection.outOfOrder(candle.openTime, last: last) }
         }
         lastOpenTimes[candle.timeframe] = candle.openTime
         var step = StrategyStep()

@@ -53,6 +53,12 @@ struct DefinedIndicatorTests {
         #expect(first?.chikou == 10)
         #expect(first?.chikouReference == 8)
         #expect(values[6]?.senkouA == 8.25)
+        // With span B shorter than the base line, the cloud still waits for the base line's
+        // window to be full `displacement` bars back (bar 3 here), not for span B's.
+        let shortSpanB = Ichimoku(conversion: 2, base: 4, spanB: 3, displacement: 2).values(over: bars)
+        #expect(shortSpanB[..<5].allSatisfy { $0 == nil })
+        #expect(shortSpanB[5]?.senkouA == 7, "(tenkan + kijun) / 2 of bar 3: (7.5 + 6.5) / 2")
+        #expect(shortSpanB[5]?.senkouB == 7, "the 3-bar midpoint of bar 3")
     }
 
     @Test("the volume profile's point of control and value area over a sliding window")
@@ -127,9 +133,9 @@ struct DefinedIndicatorTests {
 }
 
 /// The window extremes behind the stochastic (and Ichimoku) against a brute-force scan, on
-/// prices full of ties and long rising and falling runs, where a monotonic queue goes wrong first.
+/// prices full of ties and long rising and falling runs, across block boundaries of every phase.
 @Suite("Rolling extremes")
-struct RollingExtremeTests {
+struct RollingRangeTests {
     @Test("fast %K equals the definition over every window", arguments: [1, 2, 5, 8, 9, 14, 52])
     func fastK(period: Int) {
         let steps = [0, 0, 1, 1, 1, -1, 2, 0, -3, -3, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, 0, 2]

@@ -135,9 +135,21 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "An OHLCV CSV to use instead of the synthetic series.") var csv: String?
         @Option(help: "Runs per measurement (the best is reported).") var runs: Int = 5
         @Flag(help: "One JSON object per indicator instead of a table.") var json = false
+        @Option(help: "Only these indicators (comma-separated catalogue names, e.g. stoch,ichimoku).")
+        var only: String?
 
         func validate() throws {
             guard bars > 0, runs > 0 else { throw ValidationError("--bars and --runs must be positive") }
+            let unknown = selectedNames.subtracting(IndicatorCatalog.all.map(\.name))
+            guard unknown.isEmpty else {
+                throw ValidationError(
+                    "unknown indicator(s) \(unknown.sorted().joined(separator: ", ")); known: "
+                        + IndicatorCatalog.all.map(\.name).joined(separator: ", "))
+            }
+        }
+
+        private var selectedNames: Set<String> {
+            Set((only ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
 
         func run() throws {
@@ -156,11 +168,13 @@ struct BenchCommand: AsyncParsableCommand {
                 series = IndicatorBenchmark.syntheticBars(count: bars)
             }
             if !json { print("\(series.count) bars, best of \(runs)") }
-            for result in IndicatorBenchmark.run(bars: series, runs: runs) {
+            let names = selectedNames
+            let entries = names.isEmpty ? IndicatorCatalog.all : IndicatorCatalog.all.filter { names.contains($0.name) }
+            for result in IndicatorBenchmark.run(entries, bars: series, runs: runs) {
                 if json {
                     print(#"{"indicator": "\#(result.name)", "batch_ms": \#(result.batchMilliseconds), "update_ns": \#(result.updateNanosecondsPerBar)}"#)
                 } else {
-                    print(result.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(
+                    print(result.name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(
                         format: " batch %9.3f ms   update %7.1f ns/bar", result.batchMilliseconds, result.updateNanosecondsPerBar))
                 }
             }

@@ -88,16 +88,16 @@ def main():
             os.unlink(path)
 
     print(f"{args.bars} bars, best of {args.runs}; TA-Lib {talib.__version__}")
-    print(f"{'indicator':<12} {'TA-Lib ms':>10} {'Keel ms':>10} {'Keel/TA-Lib':>12} {'Keel ns/bar':>12}")
+    print(f"{'indicator':<20} {'TA-Lib ms':>10} {'Keel ms':>10} {'Keel/TA-Lib':>12} {'Keel ns/bar':>12}")
     for name, ta_ms in ta.items():
         row = keel.get(name)
         if row is None:
-            print(f"{name:<12} {ta_ms:>10.3f}")
+            print(f"{name:<20} {ta_ms:>10.3f}")
             continue
-        print(f"{name:<12} {ta_ms:>10.3f} {row['batch_ms']:>10.3f} {row['batch_ms'] / ta_ms:>12.2f} {row['update_ns']:>12.1f}")
+        print(f"{name:<20} {ta_ms:>10.3f} {row['batch_ms']:>10.3f} {row['batch_ms'] / ta_ms:>12.2f} {row['update_ns']:>12.1f}")
     for name in sorted(set(keel) - set(ta)):
         row = keel[name]
-        print(f"{name:<12} {'(none)':>10} {row['batch_ms']:>10.3f} {'':>12} {row['update_ns']:>12.1f}")
+        print(f"{name:<20} {'(none)':>10} {row['batch_ms']:>10.3f} {'':>12} {row['update_ns']:>12.1f}")
 
 
 if __name__ == "__main__":
