@@ -38,12 +38,21 @@ public struct SupportResistance: Indicator {
         let time: Int64
     }
 
+    /// A bar, with the highest high and lowest low of the `strength` bars ending at it.
+    private struct Recent: Sendable, Hashable, Codable {
+        let bar: PriceBar
+        let highest: Double
+        let lowest: Double
+    }
+
     public let strength: Int
     public let window: Int
     public let tolerance: Double
-    /// The last `2·strength + 1` bars, a ring written at `next`; once full, the candidate
-    /// swing bar is `strength` after the oldest.
-    private var recent: [PriceBar]
+    /// The extremes of the last `strength` bars: the right-hand side of the candidate swing.
+    private var rightSide: RollingRange
+    /// The last `strength + 1` bars before the latest, a ring whose oldest entry is at `next`:
+    /// its extremes are the left-hand side of the candidate, the entry after it the candidate.
+    private var recent: [Recent] = []
     private var next = 0
     private var bars = 0
     /// The window's confirmed swings in price order (the order clustering reads them in)…
@@ -52,6 +61,8 @@ public struct SupportResistance: Indicator {
     private var swingsByAge: [Swing] = []
     /// The clusters of `swings`, lowest first, kept up to date as swings come and go.
     private var levels: [PriceLevel] = []
+    /// The index of the first level at or above the last close.
+    private var split = 0
 
     /// `strength` ≥ 1, `window` > 2·strength, `tolerance` ≥ 0.
     public init(strength: Int = 3, window: Int = 200, tolerance: Double = 0.003) {
@@ -59,51 +70,47 @@ public struct SupportResistance: Indicator {
         self.strength = strength
         self.window = window
         self.tolerance = tolerance
-        recent = []
-        recent.reserveCapacity(2 * strength + 1)
+        rightSide = RollingRange(period: strength)
     }
 
     /// The levels as of the latest bar: every level, and the nearest around `close`.
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> SupportResistanceValue? {
         bars += 1
-        let span = 2 * strength + 1
-        if recent.count < span { recent.append(bar) } else { recent[next] = bar }
-        next = next + 1 == span ? 0 : next + 1
-        if recent.count == span {
-            let (isSwingHigh, isSwingLow, candidate) = swingAtCandidate()
-            let candidateBar = bars - 1 - strength
-            if isSwingHigh { insert(Swing(bar: candidateBar, price: candidate.high, time: candidate.openTime)) }
-            if isSwingLow { insert(Swing(bar: candidateBar, price: candidate.low, time: candidate.openTime)) }
+        let (highest, lowest) = rightSide.update(high: bar.high, low: bar.low)
+        let latest = Recent(bar: bar, highest: highest, lowest: lowest)
+        if recent.count <= strength {
+            recent.append(latest)
+        } else {
+            // The candidate is `strength` bars back, with `strength` bars on each side of it.
+            let left = recent[next]
+            next = next == strength ? 0 : next + 1
+            let candidate = recent[next].bar
+            recent[next == 0 ? strength : next - 1] = latest
+            if bars > 2 * strength {
+                let candidateBar = bars - 1 - strength
+                if candidate.high > left.highest, candidate.high > highest {
+                    insert(Swing(bar: candidateBar, price: candidate.high, time: candidate.openTime))
+                }
+                if candidate.low < left.lowest, candidate.low < lowest {
+                    insert(Swing(bar: candidateBar, price: candidate.low, time: candidate.openTime))
+                }
+            }
         }
         let oldest = bars - window
         while let first = swingsByAge.first, first.bar < oldest {
             swingsByAge.removeFirst()
             remove(first)
         }
-        // Levels are in price order: the first at or above the close splits them.
-        let split = Self.firstIndex(in: levels) { $0.price >= bar.close }
+        // Levels are in price order: the first at or above the close splits them. Closes move
+        // little from bar to bar, so the search walks from the last bar's split.
+        var split = min(split, levels.count)
+        while split > 0, levels[split - 1].price >= bar.close { split -= 1 }
+        while split < levels.count, levels[split].price < bar.close { split += 1 }
+        self.split = split
         let above = split < levels.count && levels[split].price == bar.close ? split + 1 : split
         return SupportResistanceValue(
             levels: levels, support: split > 0 ? levels[split - 1] : nil, resistance: above < levels.count ? levels[above] : nil)
-    }
-
-    /// Whether the candidate bar (the middle of `recent`) is a swing high and a swing low.
-    private func swingAtCandidate() -> (isSwingHigh: Bool, isSwingLow: Bool, candidate: PriceBar) {
-        recent.withUnsafeBufferPointer { recent in
-            let span = recent.count
-            // `next` is where the oldest bar is; the candidate is `strength` bars after it.
-            let middle = next + strength < span ? next + strength : next + strength - span
-            let candidate = recent[middle]
-            var isSwingHigh = true, isSwingLow = true
-            // Most bars are neither, and show it against their first neighbours.
-            for index in 0..<span where index != middle {
-                isSwingHigh = isSwingHigh && recent[index].high < candidate.high
-                isSwingLow = isSwingLow && recent[index].low > candidate.low
-                if !isSwingHigh && !isSwingLow { break }
-            }
-            return (isSwingHigh, isSwingLow, candidate)
-        }
     }
 
     /// Inserts `swing` after every swing of a lower or equal price.

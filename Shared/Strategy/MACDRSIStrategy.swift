@@ -26,14 +26,17 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     private var awaitingTrend: EntryCandidate?
     private var awaitingPullback: PullbackWatch?
 
-    /// Throws `StrategyConfigurationError` for a tick size it cannot round to. (Not a typed
-    /// `throws(StrategyConfigurationError)`: Swift 6.3.1's debug build miscompiled this
-    /// initializer's copy of the struct that way, a segfault once the indicators' layout changed.)
-    public init(name: String, symbol: Symbol, timeframe: Timeframe, tickSize: Price, settings: StrategySettings)
-        throws
-    {
+    /// Throws `StrategyConfigurationError` for an empty name or a tick size it cannot round to.
+    /// (Everything is checked before anything is stored, and the throw is untyped: Swift 6.3.1
+    /// debug builds miscompiled a throwing initializer that stored fields first, and a typed
+    /// one, into bad retains whenever the indicators' layout changed.)
+    public init(name: String, symbol: Symbol, timeframe: Timeframe, tickSize: Price, settings: StrategySettings) throws {
         guard !name.isEmpty else { throw StrategyConfigurationError(field: "name", reason: "is empty") }
         guard tickSize.isPositive else { throw StrategyConfigurationError(field: "tickSize", reason: "\(tickSize) must be greater than zero") }
+        self.init(checkedName: name, symbol: symbol, timeframe: timeframe, tickSize: tickSize, settings: settings)
+    }
+
+    private init(checkedName name: String, symbol: Symbol, timeframe: Timeframe, tickSize: Price, settings: StrategySettings) {
         self.name = name
         self.symbol = symbol
         self.timeframe = timeframe
