@@ -49,6 +49,11 @@ public struct KeelConfig: Sendable, Equatable {
     public var signals: SignalsConfig
     public var execution: ExecutionConfig
 
+    /// Every credential in the configuration, for the log redactor: none may reach a log line.
+    public var secrets: [Secret] {
+        [postgres.password, redis.password, exchange.apiSecret].compactMap { $0 }
+    }
+
     /// Reads the file at `path` (or `KEEL_CONFIG`, or none: defaults and environment only).
     public static func load(path: String?, environment: [String: String]) throws -> KeelConfig {
         let filePath = path ?? environment["KEEL_CONFIG"]

@@ -51,7 +51,7 @@ public enum ServiceRuntime {
     }
 
     static func bootstrapObservability(service: String, config: KeelConfig) -> Logger {
-        let redactor = SecretRedactor([config.postgres.password, config.redis.password].compactMap { $0?.value })
+        let redactor = SecretRedactor(config.secrets.map(\.value))
         let level = Logger.Level(rawValue: config.logging.level.rawValue) ?? .info
         LoggingSystem.bootstrap { label in
             KeelLogHandler(label: label, level: level, format: config.logging.format, redactor: redactor)

@@ -34,6 +34,15 @@ struct LoggingTests {
         #expect(captured.all.split(separator: "\n").count == 2, "debug is below the configured level")
     }
 
+    @Test("the redactor a service starts with knows every credential of its configuration")
+    func configurationSecrets() throws {
+        let config = try KeelConfig.load(path: nil, environment: [
+            "KEEL_POSTGRES_PASSWORD": "pg-secret", "KEEL_REDIS_PASSWORD": "redis-secret",
+            "KEEL_EXCHANGE_API_SECRET": "exchange-secret",
+        ])
+        #expect(Set(config.secrets.map(\.value)) == ["pg-secret", "redis-secret", "exchange-secret"])
+    }
+
     @Test("json lines are valid JSON with the message and metadata")
     func jsonLines() throws {
         let captured = Lines()
