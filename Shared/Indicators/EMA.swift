@@ -21,7 +21,7 @@ public struct EMA: Indicator {
     @discardableResult
     public mutating func update(_ input: Double) -> Double? {
         if let current = value {
-            value = decay * current + smoothing * input
+            value = smoothingStep(current, kept: decay, input: input, weight: smoothing)
         } else {
             value = seed.add(input)
         }

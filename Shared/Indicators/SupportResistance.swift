@@ -58,7 +58,9 @@ public struct SupportResistance: Indicator {
     /// The window's confirmed swings in price order (the order clustering reads them in)…
     private var swings: [Swing] = []
     /// …and in the order they were confirmed (bar order), so the oldest is the first to leave.
+    /// (Those before `firstInWindow` have left; they are dropped in bulk, not one by one.)
     private var swingsByAge: [Swing] = []
+    private var firstInWindow = 0
     /// The clusters of `swings`, lowest first, kept up to date as swings come and go.
     private var levels: [PriceLevel] = []
     /// The index of the first level at or above the last close.
@@ -98,9 +100,13 @@ public struct SupportResistance: Indicator {
             }
         }
         let oldest = bars - window
-        while let first = swingsByAge.first, first.bar < oldest {
-            swingsByAge.removeFirst()
-            remove(first)
+        while firstInWindow < swingsByAge.count, swingsByAge[firstInWindow].bar < oldest {
+            remove(swingsByAge[firstInWindow])
+            firstInWindow += 1
+        }
+        if firstInWindow > 64, firstInWindow * 2 > swingsByAge.count {
+            swingsByAge.removeFirst(firstInWindow)
+            firstInWindow = 0
         }
         // Levels are in price order: the first at or above the close splits them. Closes move
         // little from bar to bar, so the search walks from the last bar's split.

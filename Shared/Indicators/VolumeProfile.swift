@@ -123,10 +123,11 @@ public struct VolumeProfile: Indicator {
             while inside < target, low > 0 || high < last {
                 let above = high < last ? volumes[high + 1] : -1
                 let below = low > 0 ? volumes[low - 1] : -1
-                let upwards = above >= below
-                inside += upwards ? above : below
-                high += upwards ? 1 : 0
-                low -= upwards ? 0 : 1
+                // Which side grows is as good as random: taken without a branch, by arithmetic.
+                let upwards = above >= below ? 1 : 0
+                inside += Swift.max(above, below)
+                high += upwards
+                low -= 1 - upwards
             }
             return (low, high)
         }

@@ -1,7 +1,7 @@
 /// Wilder's smoothing as TA-Lib seeds it: the first value is the simple mean of the first
 /// `period` inputs; after that `avg = avg·(period − 1)/period + input/period` (TA-Lib divides
 /// `avg·(period − 1) + input` by `period`; the same value to ~1e-15, but the step carried from
-/// bar to bar is a multiply and an add rather than a division).
+/// bar to bar is one fused multiply-add rather than a division; see `smoothingStep`).
 struct WilderAverage: Sendable, Hashable, Codable {
     let period: Int
     private(set) var value: Double?
@@ -14,7 +14,7 @@ struct WilderAverage: Sendable, Hashable, Codable {
 
     mutating func update(_ input: Double) -> Double? {
         if let current = value {
-            value = current * Self.retained(period) + input * Self.weight(period)
+            value = smoothingStep(current, kept: Self.retained(period), input: input, weight: Self.weight(period))
         } else {
             value = seed.add(input)
         }

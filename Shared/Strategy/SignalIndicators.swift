@@ -30,7 +30,11 @@ struct SignalIndicators: Sendable, Hashable, Codable {
     private var rsi: RSI
     private var atr: ATR
     private var previousHistogram: Double?
-    private var levels: SupportResistance?
+    /// Kept even when the stop ignores levels (then never updated): an optional here made
+    /// Swift 6.3.1's debug builds miscompile copies of the strategy (bad retains in the
+    /// outlined copy) whenever the indicator's layout changed.
+    private var levels: SupportResistance
+    private let usesLevels: Bool
     private var volatility: RollingVolatility?
     private var acceleration: PriceAcceleration?
     private var volumeMean: SMA?
@@ -43,9 +47,8 @@ struct SignalIndicators: Sendable, Hashable, Codable {
         rsi = RSI(period: settings.entry.rsiPeriod)
         atr = ATR(period: settings.stop.atrPeriod)
         let levels = settings.stop.supportResistance
-        if levels.enabled {
-            self.levels = SupportResistance(strength: levels.swingStrength, window: levels.window, tolerance: levels.tolerance)
-        }
+        self.levels = SupportResistance(strength: levels.swingStrength, window: levels.window, tolerance: levels.tolerance)
+        usesLevels = levels.enabled
         let filters = settings.filters
         if filters.volatility.enabled { volatility = RollingVolatility(period: filters.volatility.period) }
         if filters.momentum.enabled { acceleration = PriceAcceleration(period: filters.momentum.period) }
@@ -63,7 +66,7 @@ struct SignalIndicators: Sendable, Hashable, Codable {
         readings.previousHistogram = previousHistogram
         readings.macd = macd.update(bar.close)
         previousHistogram = readings.macd?.histogram
-        readings.levels = levels?.update(bar)?.levels ?? []
+        if usesLevels { readings.levels = levels.update(bar)?.levels ?? [] }
         readings.volatility = volatility?.update(bar.close).map { 100 * $0 }
         readings.acceleration = acceleration?.update(bar.close)
         if volumeMean != nil {

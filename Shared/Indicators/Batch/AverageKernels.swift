@@ -42,7 +42,7 @@ extension EMA {
                 out[period - 1] = value
                 let smoothing = 2.0 / Double(period + 1), decay = 1 - smoothing
                 for i in period..<x.count {
-                    value = decay * value + smoothing * x[i]
+                    value = smoothingStep(value, kept: decay, input: x[i], weight: smoothing)
                     out[i] = value
                 }
             }
@@ -102,8 +102,8 @@ extension MACD {
                 var signalSum = 0.0, signalValue = 0.0
                 for i in firstLine..<x.count {
                     if i > firstLine {
-                        slowValue = slowDecay * slowValue + slowSmoothing * x[i]
-                        fastValue = fastDecay * fastValue + fastSmoothing * x[i]
+                        slowValue = smoothingStep(slowValue, kept: slowDecay, input: x[i], weight: slowSmoothing)
+                        fastValue = smoothingStep(fastValue, kept: fastDecay, input: x[i], weight: fastSmoothing)
                     }
                     let macd = fastValue - slowValue
                     if i < firstSignal {
@@ -114,7 +114,7 @@ extension MACD {
                         signalSum += macd
                         signalValue = signalSum / Double(signal)
                     } else {
-                        signalValue = signalDecay * signalValue + signalSmoothing * macd
+                        signalValue = smoothingStep(signalValue, kept: signalDecay, input: macd, weight: signalSmoothing)
                     }
                     line[i] = macd
                     signalOut[i] = signalValue

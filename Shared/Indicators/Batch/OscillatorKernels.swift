@@ -19,7 +19,7 @@ private func wilderSeries(
     var value = sum / Double(period)
     out[period] = value
     for i in (period + 1)..<count {
-        value = value * retained + input(i) * weight
+        value = smoothingStep(value, kept: retained, input: input(i), weight: weight)
         out[i] = value
     }
 }
@@ -44,8 +44,8 @@ extension RSI {
                 for i in period..<x.count {
                     if i > period {
                         let change = x[i] - x[i - 1]
-                        gain = gain * retained + max(change, 0) * weight
-                        loss = loss * retained + max(-change, 0) * weight
+                        gain = smoothingStep(gain, kept: retained, input: max(change, 0), weight: weight)
+                        loss = smoothingStep(loss, kept: retained, input: max(-change, 0), weight: weight)
                     }
                     let total = gain + loss
                     out[i] = total > 0 ? 100 * (gain / total) : 0
