@@ -140,11 +140,12 @@ import Testing
         let symbol = TestEnvironment.uniqueName("EXTEND")
         let a = try await makeLocks()
         let b = try await makeLocks()
-        var lease = try #require(try await a.acquire(symbol: symbol, ttl: .milliseconds(200)))
+        // A first TTL long enough that a loaded machine still extends before it runs out.
+        var lease = try #require(try await a.acquire(symbol: symbol, ttl: .seconds(1)))
         let originalExpiry = lease.expiresAt
-        #expect(try await a.extend(&lease, ttl: .seconds(3)))
+        #expect(try await a.extend(&lease, ttl: .seconds(5)))
         #expect(lease.expiresAt > originalExpiry)
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(1500))
         #expect(!lease.isExpired)
         #expect(try await b.acquire(symbol: symbol, ttl: .seconds(1)) == nil, "the extended lock expired at its original TTL")
         #expect(try await a.release(lease))
