@@ -13,11 +13,17 @@ public struct OBV: Indicator {
             value = bar.volume
             return value
         }
-        if bar.close > previousClose {
-            value = current + bar.volume
-        } else if bar.close < previousClose {
-            value = current - bar.volume
-        }
+        value = current + Self.signedVolume(bar.volume, close: bar.close, previousClose: previousClose)
         return value
+    }
+
+    /// The volume with the sign of the close's move (+0 when unchanged), computed without a
+    /// branch (up and down closes alternate unpredictably): both comparisons as one vector mask.
+    /// Adding −v equals subtracting v exactly.
+    @inline(__always)
+    static func signedVolume(_ volume: Double, close: Double, previousClose: Double) -> Double {
+        let upDown = SIMD2(close, previousClose) .> SIMD2(previousClose, close)
+        let ones = SIMD2<Double>(repeating: 0).replacing(with: 1, where: upDown)
+        return (ones.x - ones.y) * volume
     }
 }

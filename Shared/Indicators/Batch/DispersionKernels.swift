@@ -104,11 +104,7 @@ extension OBV {
                     var value = volume[0]
                     out[0] = value
                     for i in 1..<close.count {
-                        if close[i] > close[i - 1] {
-                            value = value + volume[i]
-                        } else if close[i] < close[i - 1] {
-                            value = value - volume[i]
-                        }
+                        value = value + signedVolume(volume[i], close: close[i], previousClose: close[i - 1])
                         out[i] = value
                     }
                 }
