@@ -14,10 +14,9 @@ public struct PriceLevel: Sendable, Hashable, Codable {
     }
 }
 
-/// The levels known at a bar, and the nearest ones around its close.
+/// The nearest levels around a bar's close. (Every level is the indicator's `levels`, read
+/// when needed: handing the whole list out with every bar would cost more than the update.)
 public struct SupportResistanceValue: Sendable, Hashable, Codable {
-    /// Every level, lowest first.
-    public let levels: [PriceLevel]
     /// The nearest level below the close.
     public let support: PriceLevel?
     /// The nearest level above the close.
@@ -29,8 +28,8 @@ public struct SupportResistanceValue: Sendable, Hashable, Codable {
 /// lows), so a swing is known only `strength` bars after it, never earlier. Swings of the last
 /// `window` bars, highs and lows alike, are clustered in price order: a swing joins the current
 /// cluster while within `tolerance` (a fraction) of the cluster's mean. Each cluster is a level.
-/// The value holds every level (none until the first swing is confirmed) and the nearest
-/// around the bar's close.
+/// `levels` holds every level (none until the first swing is confirmed); each bar's value, the
+/// nearest ones around its close.
 public struct SupportResistance: Indicator {
     struct Swing: Sendable, Hashable, Codable {
         let bar: Int
@@ -61,8 +60,9 @@ public struct SupportResistance: Indicator {
     /// (Those before `firstInWindow` have left; they are dropped in bulk, not one by one.)
     private var swingsByAge: [Swing] = []
     private var firstInWindow = 0
-    /// The clusters of `swings`, lowest first, kept up to date as swings come and go.
-    private var levels: [PriceLevel] = []
+    /// Every level as of the latest bar (the clusters of the window's swings), lowest first,
+    /// kept up to date as swings come and go.
+    public private(set) var levels: [PriceLevel] = []
     /// The index of the first level at or above the last close.
     private var split = 0
 
@@ -75,7 +75,7 @@ public struct SupportResistance: Indicator {
         rightSide = RollingRange(period: strength)
     }
 
-    /// The levels as of the latest bar: every level, and the nearest around `close`.
+    /// The nearest levels around the bar's close (every level is in `levels`).
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> SupportResistanceValue? {
         bars += 1
@@ -116,7 +116,7 @@ public struct SupportResistance: Indicator {
         self.split = split
         let above = split < levels.count && levels[split].price == bar.close ? split + 1 : split
         return SupportResistanceValue(
-            levels: levels, support: split > 0 ? levels[split - 1] : nil, resistance: above < levels.count ? levels[above] : nil)
+            support: split > 0 ? levels[split - 1] : nil, resistance: above < levels.count ? levels[above] : nil)
     }
 
     /// Inserts `swing` after every swing of a lower or equal price.
@@ -176,7 +176,7 @@ public struct SupportResistance: Indicator {
                             oldLevel += 1
                         }
                         if oldStart == old {
-                            levels.replaceSubrange(firstRebuilt..<oldLevel, with: rebuilt.prefix(built))
+                            replaceLevels(firstRebuilt..<oldLevel, with: UnsafeMutableBufferPointer(rebasing: rebuilt[..<built]))
                             return
                         }
                     }
@@ -186,7 +186,17 @@ public struct SupportResistance: Indicator {
                 lastTouch = max(lastTouch, swing.time)
             }
             if count > 0 { closeLevel() }
-            levels.replaceSubrange(firstRebuilt..<levels.count, with: rebuilt.prefix(built))
+            replaceLevels(firstRebuilt..<levels.count, with: UnsafeMutableBufferPointer(rebasing: rebuilt[..<built]))
+        }
+    }
+
+    /// Puts `rebuilt` in place of `levels[range]`: written over them when the count is the
+    /// same (the usual case, a swing joining or leaving a level), else spliced in.
+    private mutating func replaceLevels(_ range: Range<Int>, with rebuilt: UnsafeMutableBufferPointer<PriceLevel>) {
+        if range.count == rebuilt.count {
+            for (offset, level) in rebuilt.enumerated() { levels[range.lowerBound + offset] = level }
+        } else {
+            levels.replaceSubrange(range, with: rebuilt)
         }
     }
 

@@ -130,7 +130,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         }
         let candidate = EntryCandidate(
             side: side, candleOpenTime: candle.openTime, candleCloseTime: candle.closeTime, close: candle.close, atr: atr,
-            levels: readings.levels, indicators: indicatorValues(readings, macd: macd, rsi: rsi, atr: atr),
+            levels: indicators.levels, indicators: indicatorValues(readings, macd: macd, rsi: rsi, atr: atr),
             confidence: confidence(side: side, macd: macd, rsi: rsi, atr: atr),
             reason: "MACD cross \(side == .buy ? "up" : "down") on \(timeframe), RSI \(Self.format(rsi))")
         let alignment = trendAlignment(candidate)

@@ -12,7 +12,6 @@ struct SignalReadings: Sendable, Hashable {
     var previousHistogram: Double?
     var rsi: Double?
     var atr: Double?
-    var levels: [PriceLevel] = []
     var volatility: Double?
     var acceleration: Double?
     /// This bar's volume over the mean volume of the `period` bars before it.
@@ -33,7 +32,7 @@ struct SignalIndicators: Sendable, Hashable, Codable {
     /// Kept even when the stop ignores levels (then never updated): an optional here made
     /// Swift 6.3.1's debug builds miscompile copies of the strategy (bad retains in the
     /// outlined copy) whenever the indicator's layout changed.
-    private var levels: SupportResistance
+    private var supportResistance: SupportResistance
     private let usesLevels: Bool
     private var volatility: RollingVolatility?
     private var acceleration: PriceAcceleration?
@@ -47,7 +46,7 @@ struct SignalIndicators: Sendable, Hashable, Codable {
         rsi = RSI(period: settings.entry.rsiPeriod)
         atr = ATR(period: settings.stop.atrPeriod)
         let levels = settings.stop.supportResistance
-        self.levels = SupportResistance(strength: levels.swingStrength, window: levels.window, tolerance: levels.tolerance)
+        supportResistance = SupportResistance(strength: levels.swingStrength, window: levels.window, tolerance: levels.tolerance)
         usesLevels = levels.enabled
         let filters = settings.filters
         if filters.volatility.enabled { volatility = RollingVolatility(period: filters.volatility.period) }
@@ -59,6 +58,9 @@ struct SignalIndicators: Sendable, Hashable, Codable {
         }
     }
 
+    /// The support/resistance levels as of the latest bar (none when the stop ignores them).
+    var levels: [PriceLevel] { usesLevels ? supportResistance.levels : [] }
+
     mutating func update(_ bar: PriceBar) -> SignalReadings {
         var readings = SignalReadings(close: bar.close)
         readings.rsi = rsi.update(bar.close)
@@ -66,7 +68,7 @@ struct SignalIndicators: Sendable, Hashable, Codable {
         readings.previousHistogram = previousHistogram
         readings.macd = macd.update(bar.close)
         previousHistogram = readings.macd?.histogram
-        if usesLevels { readings.levels = levels.update(bar)?.levels ?? [] }
+        if usesLevels { supportResistance.update(bar) }
         readings.volatility = volatility?.update(bar.close).map { 100 * $0 }
         readings.acceleration = acceleration?.update(bar.close)
         if volumeMean != nil {

@@ -103,12 +103,14 @@ struct DefinedIndicatorTests {
         let bars = highs.enumerated().map { index, high in
             Self.bar(at: Int64(index), high: high, low: high - 1, close: index == 6 ? 11.5 : high - 0.5, volume: 1)
         }
-        let values = SupportResistance(strength: 1, window: 100, tolerance: 0.01).values(over: bars)
+        var indicator = SupportResistance(strength: 1, window: 100, tolerance: 0.01)
+        for bar in bars[...5] { indicator.update(bar) }
         // Bar 5 confirms the swing low of bar 4 but cannot know yet that bar 5's high is a swing.
-        #expect(values[5]?.levels.map(\.price) == [10, 12, 13])
-        let last = try! #require(values[6])
-        #expect(last.levels.map(\.price) == [10, 12.025, 13])
-        #expect(last.levels.map(\.touches) == [2, 2, 1])
+        #expect(indicator.levels.map(\.price) == [10, 12, 13])
+        let value = indicator.update(bars[6])
+        let last = try! #require(value)
+        #expect(indicator.levels.map(\.price) == [10, 12.025, 13])
+        #expect(indicator.levels.map(\.touches) == [2, 2, 1])
         #expect(last.support?.price == 10)
         #expect(last.resistance?.price == 12.025)
     }

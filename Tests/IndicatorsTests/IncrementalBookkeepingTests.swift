@@ -30,7 +30,7 @@ struct IncrementalBookkeepingTests {
         for (index, bar) in Self.series.enumerated() {
             let value = indicator.update(bar)
             let expected = Self.levels(upTo: index, strength: strength, window: window, tolerance: tolerance)
-            #expect(value?.levels == expected, "bar \(index)")
+            #expect(indicator.levels == expected, "bar \(index)")
             #expect(value?.support == expected.last { $0.price < bar.close }, "bar \(index)")
             #expect(value?.resistance == expected.first { $0.price > bar.close }, "bar \(index)")
         }
