@@ -110,7 +110,7 @@ public struct KeelConfig: Sendable, Equatable {
         markets = try MarketsConfig(reading: reader)
         signals = try SignalsConfig(reading: reader, markets: markets)
         execution = try ExecutionConfig(reading: reader)
-        risk = try RiskSettings(reading: reader)
+        risk = try RiskSettings(reading: reader, mode: mode)
 
         try reader.rejectUnknownFields()
     }

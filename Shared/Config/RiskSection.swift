@@ -61,7 +61,7 @@ public enum RiskRule: String, Sendable, Hashable, Codable, CaseIterable, Compara
 ///   losses: {daily_loss_fraction: 0.03, max_drawdown_fraction: 0.15, consecutive_losses: 3,
 ///            loss_cooldown_ms: 14400000, stop_out_cooldown_ms: 3600000, warn_at_fraction: 0.8}
 ///   sanity: {min_stop_fraction: 0.0005, max_stop_fraction: 0.1, max_intent_age_ms: 300000,
-///            max_mark_deviation: 0.02}
+///            max_mark_deviation: 0.02, clock_checks: true}
 ///   operators: ["cli:*", "telegram:*"]
 /// ```
 public struct RiskSettings: Sendable, Equatable, Codable {
@@ -125,8 +125,12 @@ public struct RiskSettings: Sendable, Equatable, Codable {
         /// Stop distance as a fraction of the entry price.
         public var minStopFraction = decimal(5, 4)
         public var maxStopFraction = decimal(1, 1)
-        /// Oldest an intent may be when decided: now − its candle's close.
+        /// Oldest an intent may be: its creation, and (with clock checks) now, after its candle's close.
         public var maxIntentAgeMs: Int64 = 300_000
+        /// Whether the intent's times (candle close, expiry) and the mark's are also checked against
+        /// the clock. On for live trading; off by default in paper mode, where the simulator may
+        /// replay a market whose times are not the wall clock's.
+        public var clockChecks = true
         /// Furthest the entry price may be from the mark, as a fraction of the mark.
         public var maxMarkDeviation = decimal(2, 2)
         /// Whether an entry with no known mark price is refused (otherwise the check passes, noted).
@@ -206,7 +210,7 @@ public struct RiskSettings: Sendable, Equatable, Codable {
 }
 
 extension RiskSettings {
-    init(reading reader: ConfigReader) throws {
+    init(reading reader: ConfigReader, mode: TradingMode) throws {
         let d = RiskSettings()
         var s = RiskSettings()
         let anyFraction = FixedPoint.zero...FixedPoint(integer: 1)
@@ -266,6 +270,7 @@ extension RiskSettings {
         s.sanity.maxIntentAgeMs = try ms("sanity.max_intent_age_ms", d.sanity.maxIntentAgeMs)
         s.sanity.maxMarkDeviation = try fixed("sanity.max_mark_deviation", d.sanity.maxMarkDeviation, anyFraction)
         s.sanity.requireMark = try reader.bool("risk.sanity.require_mark", default: d.sanity.requireMark)
+        s.sanity.clockChecks = try reader.bool("risk.sanity.clock_checks", default: mode == .live)
         s.sanity.maxMarkAgeMs = try ms("sanity.max_mark_age_ms", d.sanity.maxMarkAgeMs)
         s.operators = try reader.list("risk.operators", default: d.operators)
         try s.validate()

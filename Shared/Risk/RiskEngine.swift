@@ -196,24 +196,36 @@ private struct Evaluation {
 
     mutating func staleness() throws {
         guard enabled(.staleness) else { return }
+        let maxAge = settings.sanity.maxIntentAgeMs
+        let candleClose = intent.candleTime.milliseconds + intent.timeframe.milliseconds
+        let created = intent.createdAt.milliseconds - candleClose
+        if created > maxAge {
+            reject(.staleness, .stale, "the intent was made \(created) ms after its candle closed at \(Timestamp(milliseconds: candleClose)), more than \(maxAge) ms")
+            return
+        }
+        guard settings.sanity.clockChecks else {
+            pass(.staleness, "made \(max(created, 0)) ms after its candle; clock checks off")
+            return
+        }
         let now = context.now
         if let expiry = intent.expiresAt, now >= expiry {
             reject(.staleness, .expired, "the intent expired at \(expiry), now \(now)")
             return
         }
-        let candleClose = intent.candleTime.milliseconds + intent.timeframe.milliseconds
         let age = now.milliseconds - max(candleClose, intent.createdAt.milliseconds)
-        if age > settings.sanity.maxIntentAgeMs {
-            reject(.staleness, .stale, "the intent is \(age) ms old (its candle closed at \(Timestamp(milliseconds: candleClose))), more than \(settings.sanity.maxIntentAgeMs) ms")
+        if age > maxAge {
+            reject(.staleness, .stale, "the intent is \(age) ms old (its candle closed at \(Timestamp(milliseconds: candleClose))), more than \(maxAge) ms")
         } else {
-            pass(.staleness, "\(max(age, 0)) ms old, at most \(settings.sanity.maxIntentAgeMs) ms")
+            pass(.staleness, "\(max(age, 0)) ms old, at most \(maxAge) ms")
         }
     }
 
-    /// A fresh mark for `symbol`, if one is known.
+    /// A fresh mark for `symbol`, if one is known: at most `maxMarkAgeMs` from now (or, without
+    /// clock checks, from the intent's creation).
     func mark(_ symbol: Symbol) -> Price? {
+        let reference = settings.sanity.clockChecks ? context.now : intent.createdAt
         guard let state = context.market[symbol], let mark = state.mark, mark.isPositive, let time = state.markTime,
-              context.now.milliseconds - time.milliseconds <= settings.sanity.maxMarkAgeMs
+              abs(reference.milliseconds - time.milliseconds) <= settings.sanity.maxMarkAgeMs
         else { return nil }
         return mark
     }

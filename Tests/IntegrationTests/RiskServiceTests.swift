@@ -108,7 +108,7 @@ struct RiskServiceTests {
             #expect(decisions().first { $0.id == first.id }?.approved == true)
             #expect(decisions().first { $0.id == second.id }?.reasons == [.positionExists])
             let record = try #require(try await log.record(intentID: first.id))
-            #expect(record.approved && record.verdictsJSON.contains("\"rule\":\"max_total_notional\"") && record.inputsJSON.contains("\"equity\":\"10000"))
+            #expect(record.approved && record.verdictsJSON.contains("\"max_total_notional\"") && record.inputsJSON.contains("\"10000"))
             let recorded = try #require(try await log.decision(intentID: second.id))
             #expect(recorded.decision.rejection == .positionExists && recorded.verdicts.contains { $0.rule == .onePositionPerSymbol && $0.outcome == .reject })
 

@@ -350,6 +350,20 @@ struct RiskSanityTests {
         let expiring = try F.entry(expiresAt: Timestamp(milliseconds: F.close.milliseconds + 1000))
         #expect(F.assess(expiring, F.context(now: Timestamp(milliseconds: F.close.milliseconds + 999))).decision.approval != nil)
         #expect(F.assess(expiring, F.context(now: Timestamp(milliseconds: F.close.milliseconds + 1000))).decision.rejection == .expired)
+        // Without clock checks (paper replays), only the intent's own age counts: made 5 minutes
+        // after its candle at most.
+        var settings = RiskSettings()
+        settings.sanity.clockChecks = false
+        let late = Timestamp(milliseconds: F.close.milliseconds + 86_400_000)
+        #expect(F.assess(try F.entry(), F.context(now: late), settings: settings).decision.approval != nil)
+        let made = { (after: Int64) in
+            try Intent(
+                id: "late-\(after)", strategy: "test", symbol: F.btc, side: .buy, kind: .entry, referencePrice: F.price("60000"),
+                stopLoss: F.price("59000"), takeProfits: [], timeframe: .m15, candleTime: F.candle,
+                createdAt: Timestamp(milliseconds: F.close.milliseconds + after))
+        }
+        #expect(F.assess(try made(300_000), F.context(now: late), settings: settings).decision.approval != nil)
+        #expect(F.assess(try made(300_001), F.context(now: late), settings: settings).decision.rejection == .stale)
     }
 
     @Test func priceNearTheMark() throws {
