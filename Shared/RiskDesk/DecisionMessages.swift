@@ -27,7 +27,7 @@ enum DecisionMessages {
             order.referencePrice = Keel_V1_Decimal(intent.referencePrice)
             order.leverage = Keel_V1_Decimal(approval.leverage)
             if let stop = intent.stopLoss { order.stopLoss = Keel_V1_Decimal(stop) }
-            order.takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init)
+            order.takeProfits = try ladder(intent.takeProfits, quantity: approval.quantity)
             if let rule = intent.trailing { order.trailing = Keel_V1_TrailingStop(rule) }
             order.riskAmount = Keel_V1_Decimal(approval.riskAmount)
             order.notional = Keel_V1_Decimal(approval.notional)
@@ -54,6 +54,27 @@ enum DecisionMessages {
             rejection.decidedMs = recorded.decidedAt.milliseconds
             return OutgoingMessage(topic: Topic.riskRejections.rawValue, key: key, value: try rejection.serializedBytes())
         }
+    }
+}
+
+/// The take-profit ladder with each step's quantity: the order's quantity × the step's
+/// fraction, rounded down at the quantity's precision; when the fractions add up to the whole
+/// position, the last step takes what rounding left, so the ladder closes all of it.
+func ladder(_ targets: [TakeProfitTarget], quantity: Quantity) throws -> [Keel_V1_TakeProfitTarget] {
+    let one = FixedPoint(integer: 1)
+    let total = try targets.reduce(FixedPoint.zero) { try $0.adding($1.fraction) }
+    var assigned = FixedPoint.zero
+    return try targets.enumerated().map { index, target in
+        var step = Keel_V1_TakeProfitTarget(target)
+        let qty: FixedPoint
+        if index == targets.count - 1, total == one {
+            qty = try quantity.value.subtracting(assigned)
+        } else {
+            qty = try quantity.value.multiplied(by: target.fraction, scale: quantity.scale, rounding: .towardZero)
+        }
+        assigned = try assigned.adding(qty)
+        step.qty = Keel_V1_Decimal(qty)
+        return step
     }
 }
 

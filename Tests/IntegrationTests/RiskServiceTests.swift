@@ -107,6 +107,15 @@ struct RiskServiceTests {
             try await BusTesting.waitUntil("two decisions") { decisions().count >= 2 }
             #expect(decisions().first { $0.id == first.id }?.approved == true)
             #expect(decisions().first { $0.id == second.id }?.reasons == [.positionExists])
+            // The approved order carries the size, leverage, stop and the ladder with its quantity.
+            let order = try #require(out.all.compactMap { try? Keel_V1_ApprovedOrder(serializedBytes: $0.value) }.first { $0.intentID == first.id })
+            let decimal = { (value: Keel_V1_Decimal) in try? FixedPoint(units: value.units, scale: UInt8(value.scale)) }
+            let tenth = try FixedPoint(parsing: "0.1")
+            let stop = try FixedPoint(parsing: "59000")
+            let ladder = order.takeProfits.map { decimal($0.qty) }
+            #expect(decimal(order.qty) == tenth && decimal(order.leverage) == FixedPoint(integer: 5))
+            #expect(decimal(order.stopLoss) == stop && ladder == [tenth])
+            #expect(!order.rulesVersion.isEmpty)
             let record = try #require(try await log.record(intentID: first.id))
             #expect(record.approved && record.verdictsJSON.contains("\"max_total_notional\"") && record.inputsJSON.contains("\"10000"))
             let recorded = try #require(try await log.decision(intentID: second.id))
