@@ -67,10 +67,17 @@ public actor RiskDesk {
         self.marketTimeframe = marketTimeframe
         self.tracker = PortfolioTracker(
             returnsKept: engine.settings.exposure.correlationWindow, tradesKept: max(engine.settings.sizing.lookbackTrades, 50))
+        // Sets encode in no stable order: they are left out of the JSON and listed sorted instead.
+        var unordered = engine.settings
+        unordered.disabledRules = []
+        unordered.symbols = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let settings = (try? encoder.encode(engine.settings)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        rulesVersion = StableID.derive(namespace: "risk-rules", parts: [settings])
+        let settings = (try? encoder.encode(unordered)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        rulesVersion = StableID.derive(namespace: "risk-rules", parts: [
+            settings, engine.settings.disabledRules.map(\.rawValue).sorted().joined(separator: ","),
+            engine.settings.symbols.sorted().joined(separator: ","),
+        ])
     }
 
     // MARK: Start-up
