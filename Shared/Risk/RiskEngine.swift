@@ -417,11 +417,17 @@ private struct Evaluation {
         capSize(&quantity, &limiter, .margin, .leverageLimit, to: try largest(forNotional: equity.value.multiplied(by: leverage), step: step),
             "notional within equity \(equity) × leverage \(leverage.normalized)")
 
-        let positions = context.portfolio.positions
+        // Each open position's notional, worked out once for the total and the cluster.
+        var open = FixedPoint.zero
+        var notionals: [(symbol: Symbol, value: FixedPoint)] = []
+        notionals.reserveCapacity(context.portfolio.positions.count)
+        for position in context.portfolio.positions.values {
+            let value = try notional(position).value
+            notionals.append((position.symbol, value))
+            open = try open.adding(value)
+        }
         let equityValue = equity.value
         if enabled(.maxTotalNotional) {
-            var open = FixedPoint.zero
-            for position in positions.values { open = try open.adding(notional(position).value) }
             let limit = try settings.exposure.maxTotalNotional.multiplied(by: equityValue)
             let room = try limit.subtracting(open)
             capSize(&quantity, &limiter, .maxTotalNotional, .maxTotalNotional, to: try largest(forNotional: room, step: step),
@@ -441,15 +447,16 @@ private struct Evaluation {
             var clusterNotional = FixedPoint.zero
             let threshold = Decimals.double(settings.exposure.correlationThreshold)
             let candidate = context.market[intent.symbol]?.returns ?? []
-            for position in positions.values.sorted(by: { $0.symbol < $1.symbol }) {
-                guard let other = context.market[position.symbol]?.returns,
+            for (symbol, value) in notionals {
+                guard let other = context.market[symbol]?.returns,
                       let rho = Correlation.pearson(candidate, other, window: settings.exposure.correlationWindow,
                                                     minSamples: settings.exposure.correlationMinSamples),
                       rho >= threshold
                 else { continue }
-                cluster.append("\(position.symbol) \((rho * 100).rounded() / 100)")
-                clusterNotional = try clusterNotional.adding(notional(position).value)
+                cluster.append("\(symbol) \((rho * 100).rounded() / 100)")
+                clusterNotional = try clusterNotional.adding(value)
             }
+            cluster.sort()
             let limit = try settings.exposure.maxClusterNotional.multiplied(by: equityValue)
             let members = cluster.isEmpty ? "no open position correlates" : "cluster [\(cluster.joined(separator: ", "))] holds \(Money(clusterNotional))"
             capSize(&quantity, &limiter, .correlatedExposure, .correlatedExposure, to: try largest(forNotional: try limit.subtracting(clusterNotional), step: step),
