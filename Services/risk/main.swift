@@ -22,21 +22,15 @@ await ServiceRuntime.main(service: "risk") { dependencies, logger in
     ) { symbol in
         try await InstrumentLimits.lookUp(symbol, in: venue.rest)
     }
-    let instance = UUID().uuidString
-    let account = try KafkaConsumer(
-        config: config.kafka, groupID: "keel-risk-portfolio-\(instance)",
-        topics: RiskDesk.accountTopics.map(\.rawValue), deadLetters: dependencies.producer, logger: logger)
-    var latest = config.kafka
-    latest.extraProperties["auto.offset.reset"] = "latest"
-    let market = try KafkaConsumer(
-        config: latest, groupID: "keel-risk-market-\(instance)",
-        topics: RiskDesk.marketTopics.map(\.rawValue), deadLetters: dependencies.producer, logger: logger)
+    // One consumer for everything shared: each consumer takes its own close time on shutdown.
+    let shared = try KafkaConsumer(
+        config: config.kafka, groupID: "keel-risk-portfolio-\(UUID().uuidString)",
+        topics: (RiskDesk.accountTopics + RiskDesk.marketTopics).map(\.rawValue), deadLetters: dependencies.producer, logger: logger)
     let intents = try KafkaConsumer(
         config: config.kafka, groupID: ConsumerGroup.risk.name, topics: ConsumerGroup.risk.topicNames,
         deadLetters: dependencies.producer, logger: logger)
     return [
-        ConsumerService(account) { try await desk.consumeShared($0) },
-        ConsumerService(market) { try await desk.consumeShared($0) },
+        ConsumerService(shared) { try await desk.consumeShared($0) },
         ConsumerService(intents) { try await desk.consumeIntent($0) },
     ]
 }

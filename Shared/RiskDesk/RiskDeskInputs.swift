@@ -28,8 +28,8 @@ extension RiskDesk {
     /// The topics each instance reads in a group of its own (every partition), from the start:
     /// the account, closed trades and operator commands.
     public static let accountTopics: [Topic] = [.execPositions, .accountEquity, .execFills, .opsCommands]
-    /// The market topics each instance reads in a group of its own, from the latest message
-    /// (their history is of no use to a decision now): marks and candles.
+    /// The market topics each instance reads in the same group of its own: marks and candles
+    /// (older marks than the one held are ignored; candles rebuild the returns and volatility).
     public static let marketTopics: [Topic] = [.mdTickers, .mdCandles]
 
     /// Handles one `signals.intents.v1` message. An intent that cannot be read but names its id
