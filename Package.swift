@@ -126,17 +126,17 @@ let package = Package(
             path: "Shared/Exchange/Simulator",
             swiftSettings: swiftSettings
         ),
-        .target(name: "Risk", dependencies: ["Core"], path: "Shared/Risk", swiftSettings: swiftSettings),
+        .target(name: "Risk", dependencies: ["Core", "Config"], path: "Shared/Risk", swiftSettings: swiftSettings),
         .target(
             name: "Execution",
             dependencies: [
                 "Core", "Exchange", "Risk", "Store", "Bus", "Schemas", "Locks", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/Execution", swiftSettings: swiftSettings),
-        .target(name: "Ledger", dependencies: ["Core", "Store", "Risk"], path: "Shared/Ledger", swiftSettings: swiftSettings),
+        .target(name: "Ledger", dependencies: ["Core", "Config", "Store", "Risk"], path: "Shared/Ledger", swiftSettings: swiftSettings),
         .target(
             name: "RiskDesk",
-            dependencies: ["Core", "Risk", "Ledger", "Schemas", "Bus", "Exchange"],
+            dependencies: ["Core", "Config", "Risk", "Ledger", "Schemas", "Bus", "Store", "Exchange", .product(name: "Logging", package: "swift-log")],
             path: "Shared/RiskDesk", swiftSettings: swiftSettings),
         .target(
             name: "MarketData",
@@ -196,7 +196,7 @@ let package = Package(
             name: "keel",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator", "Notifier", "LocalStack",
-                "Indicators", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Indicators", "Risk", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/keel",
             swiftSettings: swiftSettings
@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
-        .testTarget(name: "RiskTests", dependencies: ["Risk", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", "Core", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Risk", "Exchange", "ExchangeSimulator", "Core"],
             swiftSettings: swiftSettings),

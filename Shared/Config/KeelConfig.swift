@@ -48,6 +48,7 @@ public struct KeelConfig: Sendable, Equatable {
     public var markets: MarketsConfig
     public var signals: SignalsConfig
     public var execution: ExecutionConfig
+    public var risk: RiskSettings
 
     /// Every credential in the configuration, for the log redactor: none may reach a log line.
     public var secrets: [Secret] {
@@ -109,6 +110,7 @@ public struct KeelConfig: Sendable, Equatable {
         markets = try MarketsConfig(reading: reader)
         signals = try SignalsConfig(reading: reader, markets: markets)
         execution = try ExecutionConfig(reading: reader)
+        risk = try RiskSettings(reading: reader, mode: mode)
 
         try reader.rejectUnknownFields()
     }

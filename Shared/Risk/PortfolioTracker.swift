@@ -1,13 +1,33 @@
 import Core
 
-/// The portfolio risk decides against, kept current from the position and equity snapshots
-/// execution publishes. Snapshots may arrive late or twice: an older sequence (positions) or
-/// an older time (equity) than the one held is ignored.
+/// Everything risk decides against, kept current from execution's position, equity and fill
+/// reports, the market's candles and marks, and the operator: the positions, the equity with
+/// its peak and the UTC day's opening value, recent closed trades, the pause and the breaker.
+/// Snapshots may arrive late or twice: an older sequence (positions) or an older time (equity)
+/// than the one held is ignored. Pure: the service persists what must survive a restart.
 public struct PortfolioTracker: Sendable {
     private var positions: [Symbol: (position: Position, sequence: UInt64)] = [:]
     private var equity: (value: Money, time: Timestamp)?
+    /// The UTC day (days since the epoch) `account.dayStartEquity` belongs to.
+    private var day: Int64?
+    public private(set) var account = AccountState()
+    public private(set) var market: [Symbol: MarketState] = [:]
+    /// Returns kept per symbol (the correlation window).
+    public let returnsKept: Int
+    /// Closed trades kept (the performance look-back).
+    public let tradesKept: Int
+    /// Decided intent ids kept in memory (older ones are answered from the decision log).
+    public let idsKept: Int
+    private var idOrder: [String] = []
+    private var lastCandle: [Symbol: (open: Timestamp, close: Price)] = [:]
 
-    public init() {}
+    public init(returnsKept: Int = 200, tradesKept: Int = 200, idsKept: Int = 100_000) {
+        self.returnsKept = max(returnsKept, 3)
+        self.tradesKept = max(tradesKept, 1)
+        self.idsKept = max(idsKept, 1)
+    }
+
+    // MARK: Execution's reports
 
     /// Applies a position snapshot; returns false when it was older than the one held.
     @discardableResult
@@ -22,21 +42,111 @@ public struct PortfolioTracker: Sendable {
     public mutating func assumeOpened(_ approval: RiskApproval) {
         let intent = approval.intent
         guard let provisional = try? Position(
-            symbol: intent.symbol, side: intent.side, size: approval.quantity, averageEntryPrice: intent.referencePrice,
+            symbol: intent.symbol, side: intent.side, size: approval.quantity, averageEntryPrice: intent.entryPrice,
             realisedPnL: .zero, leverage: approval.leverage)
         else { return }
         positions[intent.symbol] = (provisional, positions[intent.symbol]?.sequence ?? 0)
     }
 
+    /// Applies an equity snapshot: the peak rises with it, and the first snapshot of a UTC day
+    /// is that day's opening equity. Returns false when older than the one held.
     @discardableResult
     public mutating func apply(equity value: Money, at time: Timestamp) -> Bool {
         if let held = equity, held.time >= time { return false }
         equity = (value, time)
+        if account.equityPeak.map({ value > $0 }) ?? true { account.equityPeak = value }
+        let today = Self.utcDay(time)
+        if day.map({ today > $0 }) ?? true {
+            day = today
+            account.dayStartEquity = value
+        }
         return true
     }
 
+    /// Restores the day's opening equity and the peak read back at start-up.
+    public mutating func restore(dayStart: Money?, dayOf time: Timestamp, peak: Money?) {
+        if let dayStart {
+            day = Self.utcDay(time)
+            account.dayStartEquity = dayStart
+        }
+        if let peak, account.equityPeak.map({ peak > $0 }) ?? true { account.equityPeak = peak }
+    }
+
+    public mutating func record(_ trade: ClosedTrade) {
+        account.closedTrades.append(trade)
+        if account.closedTrades.count > tradesKept { account.closedTrades.removeFirst(account.closedTrades.count - tradesKept) }
+    }
+
+    public mutating func noteDecided(_ intentID: String) {
+        guard account.decidedIntentIDs.insert(intentID).inserted else { return }
+        idOrder.append(intentID)
+        if idOrder.count > idsKept {
+            let dropped = idOrder.removeFirst()
+            account.decidedIntentIDs.remove(dropped)
+        }
+    }
+
+    // MARK: The operator and the breaker
+
+    public mutating func setPaused(_ paused: Bool) { account.paused = paused }
+
+    public mutating func tripBreaker() { account.breakerTripped = true }
+
+    /// Re-arms the breaker; the peak restarts from the current equity (or it would trip again).
+    public mutating func resetBreaker() {
+        account.breakerTripped = false
+        account.equityPeak = equity?.value
+    }
+
+    // MARK: The market
+
+    public mutating func apply(mark: Price, at time: Timestamp, symbol: Symbol) {
+        var state = market[symbol] ?? MarketState()
+        if let held = state.markTime, held > time { return }
+        state.mark = mark
+        state.markTime = time
+        market[symbol] = state
+    }
+
+    /// Applies a closed candle: its return from the previous close and the ATR fraction (Wilder's
+    /// average of true range over close, 14 bars). Out-of-order or repeated candles are ignored.
+    public mutating func applyCandle(symbol: Symbol, openTime: Timestamp, high: Price, low: Price, close: Price) {
+        if let last = lastCandle[symbol], openTime <= last.open { return }
+        var state = market[symbol] ?? MarketState()
+        let closeValue = Decimals.double(close.value)
+        if let previous = lastCandle[symbol].map({ Decimals.double($0.close.value) }), previous > 0, closeValue > 0 {
+            state.returns.append(closeValue / previous - 1)
+            if state.returns.count > returnsKept { state.returns.removeFirst(state.returns.count - returnsKept) }
+            let trueHigh = max(Decimals.double(high.value), previous)
+            let trueLow = min(Decimals.double(low.value), previous)
+            let range = (trueHigh - trueLow) / closeValue
+            state.atrFraction = state.atrFraction.map { ($0 * 13 + range) / 14 } ?? range
+        }
+        state.returnsEnd = openTime
+        market[symbol] = state
+        lastCandle[symbol] = (openTime, close)
+    }
+
+    // MARK: Deciding
+
+    public var currentEquity: Money? { equity?.value }
+
     /// The portfolio, or nil before any equity is known (risk cannot size without it).
     public var portfolio: Portfolio? {
-        equity.map { Portfolio(equity: $0.value, positions: positions.values.map(\.position)) }
+        guard let equity else { return nil }
+        var open: [Symbol: Position] = [:]
+        for (symbol, held) in positions where !held.position.isFlat { open[symbol] = held.position }
+        return Portfolio(equity: equity.value, open: open)
+    }
+
+    /// What the engine sees for one decision, or nil before any equity is known.
+    public func context(limits: InstrumentLimits?, now: Timestamp) -> RiskContext? {
+        guard let portfolio else { return nil }
+        return RiskContext(portfolio: portfolio, limits: limits, market: market, account: account, now: now)
+    }
+
+    static func utcDay(_ time: Timestamp) -> Int64 {
+        let ms = time.milliseconds
+        return ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
     }
 }

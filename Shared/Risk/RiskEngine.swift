@@ -1,76 +1,585 @@
+import Config
 import Core
 
-/// Decides what becomes of an intent: a pure function of the intent, the portfolio and the
-/// instrument's limits, with no I/O, so the service, backtests and tests share it.
+/// Decides what becomes of an intent: a pure function of the intent, the portfolio, the market,
+/// the account's loss state and the time, with no I/O, so the service, backtests, the bench and
+/// the tests share it.
+///
+/// An entry goes through every enabled rule in a fixed order — sanity, loss limits, exposure,
+/// sizing (fixed fraction, volatility, performance), leverage, the exposure caps on the sized
+/// order, the venue's limits — and each rule leaves a verdict (pass, resize, reject, or skipped
+/// when an earlier finding made it meaningless). Rules keep being applied after a rejection so
+/// the record shows every reason. An exit (reduce-only) passes whatever the pause and the loss
+/// limits say: it only needs an open position to close.
 public struct RiskEngine: Sendable {
-    public let rules: RiskRules
+    public let settings: RiskSettings
 
-    public init(rules: RiskRules = .standard) {
-        self.rules = rules
+    public init(settings: RiskSettings = RiskSettings()) {
+        self.settings = settings
     }
 
-    /// Throws only when the numbers are too large to compute exactly (`FixedPointError`).
+    /// The decision with every verdict behind it. Never throws: numbers too large to compute
+    /// exactly are a rejection (`invalid_intent`), never a crash.
+    public func assess(_ intent: Intent, context: RiskContext) -> RiskAssessment {
+        var run = Evaluation(settings: settings, intent: intent, context: context)
+        do {
+            switch intent.kind {
+            case .entry: try run.entry()
+            case .exit: try run.exit()
+            }
+        } catch {
+            run.reject(.fixedFraction, .invalidIntent, "the intent's numbers cannot be computed exactly: \(error)")
+        }
+        return run.result()
+    }
+
+    /// Shorthand for callers with only a portfolio and limits (no market, default account state,
+    /// the intent's own creation time as now).
     public func decide(_ intent: Intent, portfolio: Portfolio, limits: InstrumentLimits) throws -> RiskDecision {
-        switch intent.kind {
-        case .entry: return try decideEntry(intent, portfolio: portfolio, limits: limits)
-        case .exit: return try decideExit(intent, portfolio: portfolio)
+        assess(intent, context: RiskContext(portfolio: portfolio, limits: limits, now: intent.createdAt)).decision
+    }
+}
+
+/// One decision in progress: the verdicts so far and the order being sized.
+private struct Evaluation {
+    let settings: RiskSettings
+    let intent: Intent
+    let context: RiskContext
+    var verdicts: [RuleVerdict] = []
+    var approval: RiskApproval?
+    var trippedBreaker: String?
+    var warnings: [RiskWarning] = []
+
+    init(settings: RiskSettings, intent: Intent, context: RiskContext) {
+        self.settings = settings
+        self.intent = intent
+        self.context = context
+    }
+
+    var equity: Money { context.portfolio.equity }
+    var rejected: Bool { verdicts.contains { $0.outcome == .reject } }
+
+    func enabled(_ rule: RiskRule) -> Bool { settings.isEnabled(rule) }
+
+    mutating func pass(_ rule: RiskRule, _ detail: String) {
+        verdicts.append(RuleVerdict(rule: rule, outcome: .pass, detail: detail))
+    }
+
+    mutating func resize(_ rule: RiskRule, _ detail: String) {
+        verdicts.append(RuleVerdict(rule: rule, outcome: .resize, detail: detail))
+    }
+
+    mutating func reject(_ rule: RiskRule, _ reason: RiskRejectionReason, _ detail: String) {
+        verdicts.append(RuleVerdict(rule: rule, outcome: .reject, reason: reason, detail: detail))
+    }
+
+    mutating func skip(_ rules: [RiskRule], _ detail: String) {
+        for rule in rules where enabled(rule) {
+            verdicts.append(RuleVerdict(rule: rule, outcome: .skipped, detail: detail))
         }
     }
 
-    private func decideEntry(_ intent: Intent, portfolio: Portfolio, limits: InstrumentLimits) throws -> RiskDecision {
-        guard let stop = intent.stopLoss else { return .rejected(.invalidStop, detail: "an entry needs a stop-loss") }
-        let distance = Price(try intent.referencePrice.value.subtracting(stop.value).magnitudeValue())
-        guard distance.isPositive else {
-            return .rejected(.invalidStop, detail: "stop-loss \(stop) equals the reference price")
+    func result() -> RiskAssessment {
+        let decision: RiskDecision
+        if let first = verdicts.first(where: { $0.outcome == .reject }), let reason = first.reason {
+            decision = .rejected(reason, detail: first.detail)
+        } else if let approval {
+            decision = .approved(approval)
+        } else {
+            decision = .rejected(.invalidIntent, detail: "no rule produced an order")
         }
-        if let open = portfolio.positions[intent.symbol] {
-            return .rejected(.positionExists, detail: "\(intent.symbol) already has a \(open.side?.rawValue ?? "") position of \(open.size)")
-        }
-        guard portfolio.positions.count < rules.maxOpenPositions else {
-            return .rejected(.maxOpenPositions, detail: "\(portfolio.positions.count) positions open, at most \(rules.maxOpenPositions)")
-        }
-        guard portfolio.equity.isPositive else {
-            return .rejected(.insufficientEquity, detail: "equity is \(portfolio.equity)")
-        }
-
-        let leverage = min(rules.maxLeverage, limits.maxLeverage)
-        let budget = try portfolio.equity.value.multiplied(by: rules.riskFraction)
-        var notes: [String] = []
-        // Quantity whose loss at the stop is the budget, rounded down so the loss never exceeds it.
-        var quantity = try Quantity(budget.divided(by: distance.value, scale: limits.qtyStep.scale, rounding: .towardZero))
-            .rounded(toStep: limits.qtyStep, mode: .towardZero)
-        // Margin: the notional may not exceed equity × leverage.
-        let affordable = try Quantity(
-            portfolio.equity.value.multiplied(by: leverage)
-                .divided(by: intent.referencePrice.value, scale: limits.qtyStep.scale, rounding: .towardZero)
-        ).rounded(toStep: limits.qtyStep, mode: .towardZero)
-        if quantity > affordable {
-            notes.append("qty \(quantity) capped to \(affordable) by margin at leverage \(leverage)")
-            quantity = affordable
-        }
-        if let largest = try limits.maxOrderQty?.rounded(toStep: limits.qtyStep, mode: .towardZero), quantity > largest {
-            notes.append("qty \(quantity) capped to \(largest), the largest order the venue takes")
-            quantity = largest
-        }
-        let notional = try intent.referencePrice * quantity
-        guard quantity >= limits.minOrderQty, quantity.isPositive, notional >= limits.minNotional else {
-            return .rejected(
-                .sizeBelowMinimum,
-                detail: "qty \(quantity) (notional \(notional)) is below the minimum \(limits.minOrderQty) / \(limits.minNotional)")
-        }
-        return .approved(RiskApproval(
-            intent: intent, quantity: quantity, leverage: leverage, riskAmount: try distance * quantity,
-            notional: notional, reduceOnly: false, notes: notes))
+        return RiskAssessment(decision: decision, verdicts: verdicts, trippedBreaker: trippedBreaker, warnings: warnings)
     }
 
-    private func decideExit(_ intent: Intent, portfolio: Portfolio) throws -> RiskDecision {
-        // An exit names the side of the position it closes (as `signals.intents.v1` does).
-        guard let open = portfolio.positions[intent.symbol], open.side == intent.side else {
-            return .rejected(.noPosition, detail: "no \(intent.side) position in \(intent.symbol) to close")
+    // MARK: Exits
+
+    mutating func exit() throws {
+        duplicateCheck()
+        pass(.operatorPause, "exits always pass")
+        guard let open = context.portfolio.positions[intent.symbol], open.side == intent.side else {
+            reject(.exitPosition, .noPosition, "no \(intent.side) position in \(intent.symbol) to close")
+            return
         }
-        return .approved(RiskApproval(
+        pass(.exitPosition, "closes the \(open.side?.rawValue ?? "") position of \(open.size), reduce-only")
+        guard !rejected else { return }
+        approval = RiskApproval(
             intent: intent, quantity: open.size, leverage: open.leverage, riskAmount: .zero,
-            notional: try intent.referencePrice * open.size, reduceOnly: true, notes: []))
+            notional: try intent.referencePrice * open.size, reduceOnly: true, notes: [])
+    }
+
+    mutating func duplicateCheck() {
+        if context.account.decidedIntentIDs.contains(intent.id) {
+            reject(.duplicateIntent, .duplicate, "intent \(intent.id) was already decided")
+        } else {
+            pass(.duplicateIntent, "first time seen")
+        }
+    }
+
+    // MARK: Entries
+
+    mutating func entry() throws {
+        duplicateCheck()
+        let limits = symbolCheck()
+        if context.account.paused {
+            reject(.operatorPause, .paused, "an operator paused new entries")
+        } else {
+            pass(.operatorPause, "not paused")
+        }
+        let distance = try stopChecks()
+        try staleness()
+        try priceVsMark()
+        try lossLimits()
+        exposureCounts()
+        guard let limits, let distance else {
+            skip(Self.sizingRules, limits == nil ? "no instrument limits" : "no usable stop")
+            return
+        }
+        guard equity.isPositive else {
+            reject(.fixedFraction, .insufficientEquity, "equity is \(equity)")
+            skip(Array(Self.sizingRules.dropFirst()), "no equity to size from")
+            return
+        }
+        try size(limits: limits, distance: distance)
+    }
+
+    static let sizingRules: [RiskRule] = [
+        .fixedFraction, .volatilitySizing, .performanceSizing, .leverageCap, .dynamicLeverage, .margin, .maxTotalNotional,
+        .maxSymbolNotional, .correlatedExposure, .venueMaxOrder, .minimumSize,
+    ]
+
+    mutating func symbolCheck() -> InstrumentLimits? {
+        var allowed = true
+        if enabled(.symbolAllowed), !settings.symbols.isEmpty, !settings.symbols.contains(intent.symbol.rawValue) {
+            reject(.symbolAllowed, .symbolNotAllowed, "\(intent.symbol) is not among risk.symbols")
+            allowed = false
+        }
+        guard let limits = context.limits else {
+            reject(.symbolAllowed, .unknownSymbol, "the venue lists no instrument \(intent.symbol)")
+            return nil
+        }
+        if enabled(.symbolAllowed), allowed { pass(.symbolAllowed, "\(intent.symbol) is traded") }
+        return limits
+    }
+
+    /// The stop's distance from the entry price, or nil when the stop is missing or unusable.
+    mutating func stopChecks() throws -> Price? {
+        let entry = intent.entryPrice
+        guard let stop = intent.stopLoss else {
+            reject(.stopLoss, .invalidStop, "an entry needs a stop-loss")
+            skip([.stopDistance], "no stop")
+            return nil
+        }
+        let correctSide = intent.side == .buy ? stop < entry : stop > entry
+        guard correctSide, stop.isPositive else {
+            reject(.stopLoss, .invalidStop, "stop-loss \(stop) must be \(intent.side == .buy ? "below" : "above") the entry \(entry) for a \(intent.side)")
+            skip([.stopDistance], "stop on the wrong side")
+            return nil
+        }
+        pass(.stopLoss, "stop \(stop) \(intent.side == .buy ? "below" : "above") entry \(entry)")
+        let distance = Price(try entry.value.subtracting(stop.value).magnitudeValue())
+        if enabled(.stopDistance) {
+            let fraction = try distance.value.divided(by: entry.value, scale: 8, rounding: .towardZero)
+            let exact = distance.value
+            // Compared exactly: the distance against the bound × the entry price.
+            let low = try settings.sanity.minStopFraction.multiplied(by: entry.value)
+            let high = try settings.sanity.maxStopFraction.multiplied(by: entry.value)
+            if exact < low {
+                reject(.stopDistance, .stopDistance, "stop distance \(distance) (\(fraction.percent)) is under the minimum \(settings.sanity.minStopFraction.percent) of entry")
+            } else if exact > high {
+                reject(.stopDistance, .stopDistance, "stop distance \(distance) (\(fraction.percent)) is over the maximum \(settings.sanity.maxStopFraction.percent) of entry")
+            } else {
+                pass(.stopDistance, "stop distance \(distance) (\(fraction.percent) of entry)")
+            }
+        }
+        return distance
+    }
+
+    mutating func staleness() throws {
+        guard enabled(.staleness) else { return }
+        let maxAge = settings.sanity.maxIntentAgeMs
+        let candleClose = intent.candleTime.milliseconds + intent.timeframe.milliseconds
+        let created = intent.createdAt.milliseconds - candleClose
+        if created > maxAge {
+            reject(.staleness, .stale, "the intent was made \(created) ms after its candle closed at \(Timestamp(milliseconds: candleClose)), more than \(maxAge) ms")
+            return
+        }
+        guard settings.sanity.clockChecks else {
+            pass(.staleness, "made \(max(created, 0)) ms after its candle; clock checks off")
+            return
+        }
+        let now = context.now
+        if let expiry = intent.expiresAt, now >= expiry {
+            reject(.staleness, .expired, "the intent expired at \(expiry), now \(now)")
+            return
+        }
+        let age = now.milliseconds - max(candleClose, intent.createdAt.milliseconds)
+        if age > maxAge {
+            reject(.staleness, .stale, "the intent is \(age) ms old (its candle closed at \(Timestamp(milliseconds: candleClose))), more than \(maxAge) ms")
+        } else {
+            pass(.staleness, "\(max(age, 0)) ms old, at most \(maxAge) ms")
+        }
+    }
+
+    /// A fresh mark for `symbol`, if one is known: at most `maxMarkAgeMs` from now (or, without
+    /// clock checks, from the intent's creation).
+    func mark(_ symbol: Symbol) -> Price? {
+        let reference = settings.sanity.clockChecks ? context.now : intent.createdAt
+        guard let state = context.market[symbol], let mark = state.mark, mark.isPositive, let time = state.markTime,
+              abs(reference.milliseconds - time.milliseconds) <= settings.sanity.maxMarkAgeMs
+        else { return nil }
+        return mark
+    }
+
+    mutating func priceVsMark() throws {
+        guard enabled(.priceVsMark) else { return }
+        let entry = intent.entryPrice
+        guard let mark = mark(intent.symbol) else {
+            if settings.sanity.requireMark {
+                reject(.priceVsMark, .noMarkPrice, "no mark price of \(intent.symbol) within \(settings.sanity.maxMarkAgeMs) ms")
+            } else {
+                pass(.priceVsMark, "no fresh mark known: not checked")
+            }
+            return
+        }
+        let gap = try entry.value.subtracting(mark.value).magnitudeValue()
+        let allowed = try settings.sanity.maxMarkDeviation.multiplied(by: mark.value)
+        let fraction = try gap.divided(by: mark.value, scale: 8, rounding: .towardZero)
+        if gap > allowed {
+            reject(.priceVsMark, .priceFarFromMark, "entry \(entry) is \(fraction.percent) from the mark \(mark), more than \(settings.sanity.maxMarkDeviation.percent)")
+        } else {
+            pass(.priceVsMark, "entry \(entry) is \(fraction.percent) from the mark \(mark)")
+        }
+    }
+
+    mutating func lossLimits() throws {
+        let account = context.account
+        let warnAt = settings.losses.warnAtFraction
+        if enabled(.drawdownBreaker) {
+            let limit = settings.losses.maxDrawdownFraction
+            if account.breakerTripped {
+                reject(.drawdownBreaker, .drawdownBreaker, "the drawdown breaker is tripped until an operator resets it")
+            } else if let peak = account.equityPeak, peak.isPositive {
+                let drop = try peak.value.subtracting(equity.value)
+                let drawdown = try drop.divided(by: peak.value, scale: 8, rounding: .towardZero)
+                let trip = try limit.multiplied(by: peak.value)
+                if drop >= trip {
+                    let detail = "equity \(equity) is \(drawdown.percent) below its peak \(peak), the limit is \(limit.percent)"
+                    reject(.drawdownBreaker, .drawdownBreaker, detail)
+                    trippedBreaker = detail
+                } else {
+                    pass(.drawdownBreaker, "drawdown \(drawdown.percent) of peak \(peak), limit \(limit.percent)")
+                    if drop >= (try trip.multiplied(by: warnAt)) {
+                        warnings.append(RiskWarning(rule: .drawdownBreaker, detail: "drawdown \(drawdown.percent) is near the limit \(limit.percent)"))
+                    }
+                }
+            } else {
+                pass(.drawdownBreaker, "no equity peak yet")
+            }
+        }
+        if enabled(.dailyLoss) {
+            let limit = settings.losses.dailyLossFraction
+            if let start = account.dayStartEquity, start.isPositive {
+                let loss = try start.value.subtracting(equity.value)
+                let share = try loss.divided(by: start.value, scale: 8, rounding: .towardZero)
+                let cap = try limit.multiplied(by: start.value)
+                if loss >= cap {
+                    reject(.dailyLoss, .dailyLossLimit, "today's loss \(Money(loss)) is \(share.percent) of the day's opening equity \(start), the limit is \(limit.percent)")
+                } else {
+                    pass(.dailyLoss, "today's result \(Money(try loss.negated())) against a limit of -\(Money(cap))")
+                    if loss >= (try cap.multiplied(by: warnAt)) {
+                        warnings.append(RiskWarning(rule: .dailyLoss, detail: "today's loss \(share.percent) is near the limit \(limit.percent)"))
+                    }
+                }
+            } else {
+                pass(.dailyLoss, "no equity known for the start of the day")
+            }
+        }
+        if enabled(.lossStreakCooldown) {
+            let streak = account.closedTrades.reversed().prefix { $0.pnl.isNegative }
+            let needed = settings.losses.consecutiveLosses
+            if streak.count >= needed, let last = streak.first,
+               context.now.milliseconds - last.closedAt.milliseconds < settings.losses.lossCooldownMs {
+                let until = Timestamp(milliseconds: last.closedAt.milliseconds + settings.losses.lossCooldownMs)
+                reject(.lossStreakCooldown, .lossStreakCooldown, "\(streak.count) losses in a row (limit \(needed)): no entries until \(until)")
+            } else {
+                pass(.lossStreakCooldown, "\(streak.count) losses in a row, cooldown after \(needed)")
+            }
+        }
+        if enabled(.stopOutCooldown) {
+            if let stopped = account.closedTrades.last(where: { $0.symbol == intent.symbol && $0.stoppedOut }),
+               context.now.milliseconds - stopped.closedAt.milliseconds < settings.losses.stopOutCooldownMs {
+                let until = Timestamp(milliseconds: stopped.closedAt.milliseconds + settings.losses.stopOutCooldownMs)
+                reject(.stopOutCooldown, .stopOutCooldown, "\(intent.symbol) was stopped out at \(stopped.closedAt): no entry until \(until)")
+            } else {
+                pass(.stopOutCooldown, "no recent stop-out on \(intent.symbol)")
+            }
+        }
+    }
+
+    mutating func exposureCounts() {
+        let positions = context.portfolio.positions
+        if enabled(.onePositionPerSymbol) {
+            if let open = positions[intent.symbol] {
+                reject(.onePositionPerSymbol, .positionExists, "\(intent.symbol) already has a \(open.side?.rawValue ?? "") position of \(open.size)")
+            } else {
+                pass(.onePositionPerSymbol, "no position in \(intent.symbol)")
+            }
+        }
+        if enabled(.maxOpenPositions) {
+            let open = positions.count
+            let cap = settings.exposure.maxOpenPositions
+            if open >= cap {
+                reject(.maxOpenPositions, .maxOpenPositions, "\(open) positions open, at most \(cap)")
+            } else {
+                pass(.maxOpenPositions, "\(open) of \(cap) positions open")
+                if open + 1 == cap {
+                    warnings.append(RiskWarning(rule: .maxOpenPositions, detail: "this entry uses the last of \(cap) position slots"))
+                }
+            }
+        }
+    }
+
+    // MARK: Sizing
+
+    /// The position's notional at its mark (or entry price when no mark is known).
+    func notional(_ position: Position) throws -> Money {
+        try (mark(position.symbol) ?? position.averageEntryPrice) * position.size
+    }
+
+    /// The volatility as an exact fraction (8 places), from the market or the intent's `atr_percent`.
+    func volatility() -> FixedPoint? {
+        let value = context.market[intent.symbol]?.atrFraction ?? intent.indicators["atr_percent"].map { $0 / 100 }
+        guard let value, value.isFinite, value > 0, value < 10 else { return nil }
+        return try? FixedPoint(units: Int64((value * 100_000_000).rounded()), scale: 8)
+    }
+
+    mutating func size(limits: InstrumentLimits, distance: Price) throws {
+        let base = settings.sizing.riskFraction
+        var fraction = base
+        pass(.fixedFraction, "\(base.percent) of equity \(equity) at risk")
+        let volatility = volatility()
+
+        if enabled(.volatilitySizing) {
+            if let volatility {
+                let raw = try settings.sizing.targetATRFraction.divided(by: volatility, scale: 6, rounding: .towardZero)
+                let scale = min(max(raw, settings.sizing.volatilityMinScale), settings.sizing.volatilityMaxScale)
+                fraction = try fraction.multiplied(by: scale, scale: 10, rounding: .towardZero)
+                let detail = "ATR \(volatility.percent) against a target of \(settings.sizing.targetATRFraction.percent): ×\(scale.normalized) → \(fraction.percent)"
+                if scale == FixedPoint(integer: 1) { pass(.volatilitySizing, detail) } else { resize(.volatilitySizing, detail) }
+            } else {
+                pass(.volatilitySizing, "no volatility known: unscaled")
+            }
+        }
+        if enabled(.performanceSizing) {
+            let trades = context.account.closedTrades.suffix(settings.sizing.lookbackTrades)
+            if trades.count >= settings.sizing.minTrades {
+                let (scale, detail) = try performanceScale(Array(trades), base: base)
+                fraction = try fraction.multiplied(by: scale, scale: 10, rounding: .towardZero)
+                if scale == FixedPoint(integer: 1) {
+                    pass(.performanceSizing, "\(detail) → \(fraction.percent)")
+                } else {
+                    resize(.performanceSizing, "\(detail): ×\(scale.normalized) → \(fraction.percent)")
+                }
+            } else {
+                pass(.performanceSizing, "\(trades.count) closed trades, \(settings.sizing.minTrades) needed: unscaled")
+            }
+        }
+
+        let entry = intent.entryPrice
+        let step = limits.qtyStep
+        let budget = try equity.value.multiplied(by: fraction, scale: 8, rounding: .towardZero)
+        // The quantity whose loss at the stop is the budget, rounded down so the loss never exceeds it.
+        var quantity = try Quantity(budget.divided(by: distance.value, scale: step.scale, rounding: .towardZero))
+            .rounded(toStep: step, mode: .towardZero)
+        var limiter: (RiskRule, RiskRejectionReason)?
+
+        // Leverage: the lowest of the global, the symbol's and the instrument's caps, then lower
+        // still in a volatile market.
+        let symbolCap = settings.leverage.perSymbol[intent.symbol.rawValue]
+        var leverage = min(settings.leverage.max, limits.maxLeverage)
+        if let symbolCap { leverage = min(leverage, symbolCap) }
+        pass(.leverageCap, "leverage cap \(leverage.normalized) (global \(settings.leverage.max.normalized), symbol \(symbolCap.map { "\($0.normalized)" } ?? "none"), instrument \(limits.maxLeverage.normalized))")
+        if enabled(.dynamicLeverage) {
+            if let volatility {
+                let raw = try settings.leverage.volatilityBudget.divided(by: volatility, scale: 0, rounding: .towardZero)
+                let dynamic = max(raw, FixedPoint(integer: 1))
+                if dynamic < leverage {
+                    resize(.dynamicLeverage, "ATR \(volatility.percent): leverage \(leverage.normalized) lowered to \(dynamic.normalized) (budget \(settings.leverage.volatilityBudget.percent))")
+                    leverage = dynamic
+                } else {
+                    pass(.dynamicLeverage, "ATR \(volatility.percent) allows \(dynamic.normalized), cap \(leverage.normalized) stands")
+                }
+            } else {
+                pass(.dynamicLeverage, "no volatility known: cap \(leverage.normalized) stands")
+            }
+        }
+        // Margin: the order's notional may not exceed equity × leverage.
+        capSize(&quantity, &limiter, .margin, .leverageLimit, to: try largest(forNotional: equity.value.multiplied(by: leverage), step: step),
+            "notional within equity \(equity) × leverage \(leverage.normalized)")
+
+        // Each open position's notional, worked out once for the total and the cluster.
+        var open = FixedPoint.zero
+        var notionals: [(symbol: Symbol, value: FixedPoint)] = []
+        notionals.reserveCapacity(context.portfolio.positions.count)
+        for position in context.portfolio.positions.values {
+            let value = try notional(position).value
+            notionals.append((position.symbol, value))
+            open = try open.adding(value)
+        }
+        let equityValue = equity.value
+        if enabled(.maxTotalNotional) {
+            let limit = try settings.exposure.maxTotalNotional.multiplied(by: equityValue)
+            let room = try limit.subtracting(open)
+            capSize(&quantity, &limiter, .maxTotalNotional, .maxTotalNotional, to: try largest(forNotional: room, step: step),
+                "open notional \(Money(open)) + this order within \(settings.exposure.maxTotalNotional.normalized) × equity = \(Money(limit))")
+            let after = try open.adding(entry.value.multiplied(by: quantity.value))
+            if after >= (try limit.multiplied(by: settings.losses.warnAtFraction)) {
+                warnings.append(RiskWarning(rule: .maxTotalNotional, detail: "open notional \(Money(after)) is near the cap \(Money(limit))"))
+            }
+        }
+        if enabled(.maxSymbolNotional) {
+            let limit = try settings.exposure.maxSymbolNotional.multiplied(by: equityValue)
+            capSize(&quantity, &limiter, .maxSymbolNotional, .maxSymbolNotional, to: try largest(forNotional: limit, step: step),
+                "notional within \(settings.exposure.maxSymbolNotional.normalized) × equity = \(Money(limit)) per symbol")
+        }
+        if enabled(.correlatedExposure) {
+            var cluster: [String] = []
+            var clusterNotional = FixedPoint.zero
+            let threshold = Decimals.double(settings.exposure.correlationThreshold)
+            let candidate = context.market[intent.symbol]?.returns ?? []
+            for (symbol, value) in notionals {
+                guard let other = context.market[symbol]?.returns,
+                      let rho = Correlation.pearson(candidate, other, window: settings.exposure.correlationWindow,
+                                                    minSamples: settings.exposure.correlationMinSamples),
+                      rho >= threshold
+                else { continue }
+                cluster.append("\(symbol) \((rho * 100).rounded() / 100)")
+                clusterNotional = try clusterNotional.adding(value)
+            }
+            cluster.sort()
+            let limit = try settings.exposure.maxClusterNotional.multiplied(by: equityValue)
+            let members = cluster.isEmpty ? "no open position correlates" : "cluster [\(cluster.joined(separator: ", "))] holds \(Money(clusterNotional))"
+            capSize(&quantity, &limiter, .correlatedExposure, .correlatedExposure, to: try largest(forNotional: try limit.subtracting(clusterNotional), step: step),
+                "\(members); cap \(settings.exposure.maxClusterNotional.normalized) × equity = \(Money(limit)) at ρ ≥ \(settings.exposure.correlationThreshold)")
+        }
+        if let venueLargest = try limits.maxOrderQty?.rounded(toStep: step, mode: .towardZero) {
+            capSize(&quantity, &limiter, .venueMaxOrder, .sizeBelowMinimum, to: venueLargest, "the venue takes at most \(venueLargest) per order")
+            if limiter?.0 == .venueMaxOrder { limiter = nil }
+        } else {
+            pass(.venueMaxOrder, "the venue sets no largest order")
+        }
+
+        let notional = try entry * quantity
+        guard quantity >= limits.minOrderQty, quantity.isPositive, notional >= limits.minNotional else {
+            let (rule, reason) = limiter ?? (.minimumSize, .sizeBelowMinimum)
+            let detail = "qty \(quantity) (notional \(notional)) is below the minimum \(limits.minOrderQty) / \(limits.minNotional)"
+            if rule == .minimumSize {
+                reject(.minimumSize, .sizeBelowMinimum, detail)
+            } else {
+                reject(.minimumSize, reason, "\(detail) once \(rule.rawValue) capped it")
+            }
+            return
+        }
+        pass(.minimumSize, "qty \(quantity), notional \(notional), at least \(limits.minOrderQty) / \(limits.minNotional)")
+        guard !rejected else { return }
+        approval = RiskApproval(
+            intent: intent, quantity: quantity, leverage: leverage, riskAmount: try distance * quantity, notional: notional,
+            reduceOnly: false, notes: verdicts.filter { $0.outcome == .resize }.map { "\($0.rule.rawValue): \($0.detail)" })
+    }
+
+    /// The largest quantity on the step whose notional at the entry price is at most `room`.
+    func largest(forNotional room: FixedPoint, step: Quantity) throws -> Quantity {
+        guard room.isPositive else { return Quantity(.zero) }
+        return try Quantity(room.divided(by: intent.entryPrice.value, scale: step.scale, rounding: .towardZero))
+            .rounded(toStep: step, mode: .towardZero)
+    }
+
+    /// Applies a cap: a resize verdict when it lowers the quantity (and it becomes the limiter),
+    /// a pass otherwise.
+    mutating func capSize(
+        _ quantity: inout Quantity, _ limiter: inout (RiskRule, RiskRejectionReason)?, _ rule: RiskRule,
+        _ reason: RiskRejectionReason, to largest: Quantity, _ why: String
+    ) {
+        if quantity > largest {
+            resize(rule, "qty \(quantity) capped to \(largest): \(why)")
+            quantity = largest
+            limiter = (rule, reason)
+        } else {
+            pass(rule, why)
+        }
+    }
+
+    /// Half-Kelly from the win rate and the payoff ratio of `trades`, as a scale on the base
+    /// fraction within the configured bounds.
+    func performanceScale(_ trades: [ClosedTrade], base: FixedPoint) throws -> (FixedPoint, String) {
+        var wins = 0
+        var grossWin = FixedPoint.zero
+        var grossLoss = FixedPoint.zero
+        for trade in trades {
+            if trade.pnl.isPositive {
+                wins += 1
+                grossWin = try grossWin.adding(trade.pnl.value)
+            } else if trade.pnl.isNegative {
+                grossLoss = try grossLoss.subtracting(trade.pnl.value)
+            }
+        }
+        let losses = trades.count - wins
+        let low = settings.sizing.performanceMinScale
+        let high = settings.sizing.performanceMaxScale
+        let winRate = try FixedPoint(integer: Int64(wins)).divided(by: FixedPoint(integer: Int64(trades.count)), scale: 6, rounding: .towardZero)
+        guard wins > 0 else { return (low, "no wins in \(trades.count) trades") }
+        guard grossLoss.isPositive else { return (high, "\(wins) wins and no losses in \(trades.count) trades") }
+        let averageWin = try grossWin.divided(by: FixedPoint(integer: Int64(wins)), scale: 8, rounding: .towardZero)
+        let averageLoss = try grossLoss.divided(by: FixedPoint(integer: Int64(max(losses, 1))), scale: 8, rounding: .towardZero)
+        let payoff = try averageWin.divided(by: averageLoss, scale: 6, rounding: .towardZero)
+        let profitFactor = try grossWin.divided(by: grossLoss, scale: 4, rounding: .towardZero)
+        // Kelly = W − (1 − W) / R; half of it is the fraction aimed for.
+        let lossRate = try FixedPoint(integer: 1).subtracting(winRate)
+        guard payoff.isPositive else { return (low, "the average win is negligible against the average loss") }
+        let kelly = try winRate.subtracting(lossRate.divided(by: payoff, scale: 6, rounding: .up))
+        let halfKelly = try kelly.divided(by: FixedPoint(integer: 2), scale: 6, rounding: .towardZero)
+        let raw = halfKelly.isPositive ? try halfKelly.divided(by: base, scale: 6, rounding: .towardZero) : FixedPoint.zero
+        let scale = min(max(raw, low), high)
+        return (scale, "win rate \(winRate.percent), profit factor \(profitFactor.normalized), half-Kelly \(halfKelly.percent)")
+    }
+}
+
+/// Exact-decimal helpers for verdict text and the one statistic compared in `Double`.
+enum Decimals {
+    static func double(_ value: FixedPoint) -> Double {
+        Double(value.units) / pow10(Int(value.scale))
+    }
+
+    static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+}
+
+/// Pearson correlation of the most recent common returns.
+public enum Correlation {
+    public static func pearson(_ a: [Double], _ b: [Double], window: Int, minSamples: Int) -> Double? {
+        let n = min(a.count, b.count, window)
+        guard n >= max(minSamples, 2) else { return nil }
+        let xs = a[(a.count - n)...]
+        let ys = b[(b.count - n)...]
+        var sumX = 0.0, sumY = 0.0
+        for (x, y) in zip(xs, ys) {
+            sumX += x
+            sumY += y
+        }
+        let meanX = sumX / Double(n), meanY = sumY / Double(n)
+        var cov = 0.0, varX = 0.0, varY = 0.0
+        for (x, y) in zip(xs, ys) {
+            let dx = x - meanX, dy = y - meanY
+            cov += dx * dy
+            varX += dx * dx
+            varY += dy * dy
+        }
+        guard varX > 0, varY > 0 else { return nil }
+        let rho = cov / (varX * varY).squareRoot()
+        return rho.isFinite ? rho : nil
     }
 }
 
@@ -78,5 +587,11 @@ extension FixedPoint {
     /// |self|.
     func magnitudeValue() throws -> FixedPoint {
         isNegative ? try negated() : self
+    }
+
+    /// The fraction as a percentage for verdict text ("0.0125" → "1.25%").
+    var percent: String {
+        guard let scaled = try? multiplied(by: FixedPoint(integer: 100)).rounded(scale: 4, mode: .towardZero) else { return "\(self)" }
+        return "\(scaled.normalized)%"
     }
 }

@@ -7,7 +7,7 @@ import Schemas
 /// A recorded decision as the message risk publishes: `risk.orders.v1` for an approval,
 /// `risk.rejections.v1` for a rejection, keyed by symbol.
 enum DecisionMessages {
-    static func message(for recorded: RecordedDecision, venue: Keel_V1_Venue) throws -> OutgoingMessage {
+    static func message(for recorded: RecordedDecision, venue: Keel_V1_Venue, rulesVersion: String) throws -> OutgoingMessage {
         let intent = recorded.intent
         let key = Array(intent.symbol.rawValue.utf8)
         switch recorded.decision {
@@ -27,12 +27,13 @@ enum DecisionMessages {
             order.referencePrice = Keel_V1_Decimal(intent.referencePrice)
             order.leverage = Keel_V1_Decimal(approval.leverage)
             if let stop = intent.stopLoss { order.stopLoss = Keel_V1_Decimal(stop) }
-            order.takeProfits = intent.takeProfits.map(Keel_V1_TakeProfitTarget.init)
+            order.takeProfits = try ladder(intent.takeProfits, quantity: approval.quantity)
             if let rule = intent.trailing { order.trailing = Keel_V1_TrailingStop(rule) }
             order.riskAmount = Keel_V1_Decimal(approval.riskAmount)
             order.notional = Keel_V1_Decimal(approval.notional)
             order.decidedMs = recorded.decidedAt.milliseconds
             order.reasons = approval.notes
+            order.rulesVersion = rulesVersion
             return OutgoingMessage(topic: Topic.riskOrders.rawValue, key: key, value: try order.serializedBytes())
         case .rejected(let reason, let detail):
             var rejection = Keel_V1_Rejection()
@@ -41,23 +42,64 @@ enum DecisionMessages {
             rejection.symbol = intent.symbol.rawValue
             rejection.side = Keel_V1_Side(intent.side)
             rejection.kind = intent.kind == .entry ? .entry : .exit
-            rejection.reasons = [Keel_V1_RejectReason(reason)]
-            rejection.message = detail
+            // Every rule that refused, most important first; the message names each stable code.
+            let reasons = recorded.verdicts.compactMap { $0.outcome == .reject ? $0.reason : nil }
+            let all = reasons.isEmpty ? [reason] : reasons
+            var codes: [Keel_V1_RejectReason] = []
+            for code in all.map(Keel_V1_RejectReason.init) where !codes.contains(code) { codes.append(code) }
+            rejection.reasons = codes
+            let others = all.dropFirst().map(\.rawValue)
+            rejection.message = "[\(reason.rawValue)] \(detail)" + (others.isEmpty ? "" : "; also: \(others.joined(separator: ", "))")
+            rejection.rulesVersion = rulesVersion
             rejection.decidedMs = recorded.decidedAt.milliseconds
             return OutgoingMessage(topic: Topic.riskRejections.rawValue, key: key, value: try rejection.serializedBytes())
         }
     }
 }
 
+/// The take-profit ladder with each step's quantity: the order's quantity × the step's
+/// fraction, rounded down at the quantity's precision; when the fractions add up to the whole
+/// position, the last step takes what rounding left, so the ladder closes all of it.
+func ladder(_ targets: [TakeProfitTarget], quantity: Quantity) throws -> [Keel_V1_TakeProfitTarget] {
+    let one = FixedPoint(integer: 1)
+    let total = try targets.reduce(FixedPoint.zero) { try $0.adding($1.fraction) }
+    var assigned = FixedPoint.zero
+    return try targets.enumerated().map { index, target in
+        var step = Keel_V1_TakeProfitTarget(target)
+        let qty: FixedPoint
+        if index == targets.count - 1, total == one {
+            qty = try quantity.value.subtracting(assigned)
+        } else {
+            qty = try quantity.value.multiplied(by: target.fraction, scale: quantity.scale, rounding: .towardZero)
+        }
+        assigned = try assigned.adding(qty)
+        step.qty = Keel_V1_Decimal(qty)
+        return step
+    }
+}
+
 extension Keel_V1_RejectReason {
+    /// The topic's nearest code; the stable reason itself travels in the message text.
     init(_ reason: RiskRejectionReason) {
         self = switch reason {
         case .positionExists: .positionExists
         case .noPosition: .noPosition
         case .maxOpenPositions: .maxOpenPositions
-        case .invalidStop: .invalidStop
+        case .invalidStop, .stopDistance: .invalidStop
         case .sizeBelowMinimum: .sizeBelowMinimum
         case .insufficientEquity: .insufficientMargin
+        case .leverageLimit: .leverageLimit
+        case .duplicate: .duplicate
+        case .invalidIntent: .invalidIntent
+        case .unknownSymbol, .symbolNotAllowed: .symbolNotAllowed
+        case .paused: .paused
+        case .stale, .noMarkPrice: .staleMarketData
+        case .expired: .expired
+        case .priceFarFromMark: .invalidIntent
+        case .drawdownBreaker: .drawdownBreaker
+        case .dailyLossLimit, .lossStreakCooldown, .stopOutCooldown: .dailyLossBreaker
+        case .maxTotalNotional, .maxSymbolNotional: .maxExposure
+        case .correlatedExposure: .correlation
         }
     }
 }

@@ -169,5 +169,42 @@ public enum KeelMigrations {
                 );
                 """
         ),
+        Migration(
+            version: 6,
+            name: "risk_state",
+            sql: """
+                -- Every rule's verdict and the inputs a risk decision saw, beside the decision.
+                ALTER TABLE risk_decisions
+                    ADD COLUMN verdicts jsonb NOT NULL DEFAULT '[]',
+                    ADD COLUMN inputs   jsonb NOT NULL DEFAULT '{}';
+                CREATE INDEX risk_decisions_approved_entries ON risk_decisions (decided_at DESC)
+                    WHERE approved AND NOT reduce_only;
+                -- The operator's pause and the drawdown breaker, one row for the account: both
+                -- survive restarts and every risk instance reads them under the decision lock.
+                CREATE TABLE risk_control (
+                    account          text    PRIMARY KEY,
+                    paused           boolean NOT NULL DEFAULT false,
+                    paused_reason    text    NOT NULL DEFAULT '',
+                    breaker_tripped  boolean NOT NULL DEFAULT false,
+                    breaker_reason   text    NOT NULL DEFAULT '',
+                    breaker_reset_at bigint  NOT NULL DEFAULT 0,  -- ms; the equity peak counts from here
+                    daily_reset_at   bigint  NOT NULL DEFAULT 0,  -- ms; the day's opening equity counts from here
+                    updated_at       bigint  NOT NULL DEFAULT 0,
+                    updated_by       text    NOT NULL DEFAULT ''
+                );
+                -- Operator commands risk has acted on (or refused), once each.
+                CREATE TABLE risk_operator_commands (
+                    command_id text    PRIMARY KEY,
+                    issued_by  text    NOT NULL,
+                    command    text    NOT NULL,
+                    symbol     text,
+                    reason     text    NOT NULL DEFAULT '',
+                    outcome    text    NOT NULL,  -- applied | refused
+                    detail     text    NOT NULL DEFAULT '',
+                    issued_at  bigint  NOT NULL,
+                    applied_at bigint  NOT NULL
+                );
+                """
+        ),
     ]
 }

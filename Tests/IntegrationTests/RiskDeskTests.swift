@@ -16,12 +16,15 @@ struct RiskDeskTests {
         qtyStep: try! Quantity(parsing: "0.001"), minOrderQty: try! Quantity(parsing: "0.001"),
         minNotional: try! Money(parsing: "5"), maxLeverage: FixedPoint(integer: 100))
 
+    /// An entry on a candle that has just closed (risk refuses stale intents).
     func entry(_ minute: Int64, strategy: String) throws -> Intent {
-        let time = Timestamp(milliseconds: 1_767_225_600_000 + minute * 900_000)
+        let now = Timestamp.systemNow().milliseconds
+        let time = Timestamp(milliseconds: now - 900_000 + minute)
         return try Intent(
             id: Intent.deriveID(strategy: strategy, symbol: btc, timeframe: .m15, candleTime: time, kind: .entry, side: .buy),
             strategy: strategy, symbol: btc, side: .buy, kind: .entry, referencePrice: try Price(parsing: "60000"),
-            stopLoss: try Price(parsing: "59000"), takeProfits: [], timeframe: .m15, candleTime: time, createdAt: time)
+            stopLoss: try Price(parsing: "59000"), takeProfits: [], timeframe: .m15, candleTime: time,
+            createdAt: Timestamp(milliseconds: now))
     }
 
     @Test func decidesOncePublishesAndRefusesASecondEntryOnTheSymbol() async throws {

@@ -1,3 +1,5 @@
+import Core
+
 /// Splits one bar of several minutes into deterministic one-minute bars that aggregate back to
 /// it exactly: the first opens at its open, the last closes at its close, one minute reaches
 /// its high and one its low, none goes beyond, and the volumes sum to its volume.

@@ -1,3 +1,5 @@
+import Core
+
 /// The last price through one minute, at `stepMilliseconds` steps: from the bar's open to its
 /// first extreme, to the other, to its close, with bounded noise between. It touches the
 /// bar's high and low exactly, never leaves them, and its last step is the bar's close.

@@ -1,3 +1,5 @@
+import Core
+
 /// Where a symbol's one-minute bars come from, in order: the replay tape's bars (each split into
 /// minutes, gaps filled with flat minutes at the last close), then, once the tape runs out or
 /// when there is none, the synthetic process continuing from the last close.

@@ -1,12 +1,8 @@
 import Core
 import Foundation
 
-/// SplitMix64: a small, fast, seedable generator, so a seed always gives the same market.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
+/// The market's streams on Core's SplitMix64 generator.
+extension SplitMix64 {
     /// A generator for one stream of the market: `seed` mixed with a symbol and any number of
     /// integers (a minute, a book step, a period), so each stream is independent of the others.
     init(seed: UInt64, _ symbol: Symbol, _ salts: Int64...) {
@@ -16,19 +12,8 @@ struct SplitMix64: RandomNumberGenerator {
             var mixer = SplitMix64(seed: hash ^ UInt64(bitPattern: salt))
             hash = mixer.next()
         }
-        state = hash
+        self.init(seed: hash)
     }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 
     /// Uniform in [-1, 1).
     mutating func signedUnit() -> Double { unit() * 2 - 1 }

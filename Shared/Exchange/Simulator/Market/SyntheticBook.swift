@@ -1,3 +1,5 @@
+import Core
+
 /// The simulated order book around a last price: one level per tick on each side, the touch one
 /// tick from the last price, each level deeper than the one before it (so a market order that
 /// walks the book pays more the bigger it is), sizes redrawn at every book step.
