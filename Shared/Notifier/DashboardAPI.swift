@@ -1,8 +1,9 @@
 import Hummingbird
 
 /// The notifier's read-only JSON API: `/api/positions`, `/api/orders`, `/api/fills`,
-/// `/api/equity` and `/api/decisions`. Lists are newest first and take `?limit=N`
-/// (1 ... `maximumLimit`, default `defaultLimit`); a bad limit is a 400 naming it.
+/// `/api/equity` and `/api/decisions` (`?intent_id=ID` for one intent's decision, with every
+/// rule's verdict). Lists are newest first and take `?limit=N` (1 ... `maximumLimit`, default
+/// `defaultLimit`); a bad limit is a 400 naming it.
 public enum DashboardAPI {
     public static let defaultLimit = 100
     public static let maximumLimit = 1000
@@ -12,7 +13,10 @@ public enum DashboardAPI {
         router.get("/api/orders") { request, _ in json(try await queries.orders(limit: try limit(of: request))) }
         router.get("/api/fills") { request, _ in json(try await queries.fills(limit: try limit(of: request))) }
         router.get("/api/equity") { request, _ in json(try await queries.equity(limit: try limit(of: request))) }
-        router.get("/api/decisions") { request, _ in json(try await queries.decisions(limit: try limit(of: request))) }
+        router.get("/api/decisions") { request, _ in
+            json(try await queries.decisions(
+                limit: try limit(of: request), intentID: request.uri.queryParameters["intent_id"].map(String.init)))
+        }
     }
 
     static func limit(of request: Request) throws -> Int {

@@ -57,15 +57,18 @@ public struct DashboardQueries: Sendable {
             """, orderBy: "recorded_at DESC, account", [limit])
     }
 
-    /// The latest risk decisions, newest first, with the reason for each rejection.
-    public func decisions(limit: Int) async throws -> String {
+    /// The latest risk decisions, newest first (only the one for `intentID` when given), with
+    /// the reason for each rejection, every rule's verdict and the inputs the decision saw.
+    public func decisions(limit: Int, intentID: String? = nil) async throws -> String {
         try await jsonArray(
             """
             SELECT intent_id, strategy, symbol, approved, reason, detail, quantity::text AS quantity,
                    leverage::text AS leverage, risk_amount::text AS risk_amount, notional::text AS notional,
-                   reduce_only, notes, intent, (extract(epoch FROM decided_at) * 1000)::bigint AS decided_at
-            FROM risk_decisions ORDER BY decided_at DESC, intent_id LIMIT $1
-            """, orderBy: "decided_at DESC, intent_id", [limit])
+                   reduce_only, notes, verdicts, inputs, intent,
+                   (extract(epoch FROM decided_at) * 1000)::bigint AS decided_at
+            FROM risk_decisions WHERE $2::text IS NULL OR intent_id = $2
+            ORDER BY decided_at DESC, intent_id LIMIT $1
+            """, orderBy: "decided_at DESC, intent_id", [limit, intentID])
     }
 
     /// The rows of `select` as one JSON array, in `orderBy` order (`json_agg` would not keep

@@ -100,6 +100,16 @@ struct DashboardAPITests {
                 #expect(decision["intent_id"] as? String == "intent-1" && decision["approved"] as? Bool == false)
                 #expect(decision["reason"] as? String == "position_exists")
                 #expect(decision["decided_at"] as? Int == 1_767_571_261_000)
+                #expect(decision["verdicts"] is [Any])
+            }
+            // One intent's decision by its id; an unknown id finds none.
+            try await client.execute(uri: "/api/decisions?intent_id=intent-1", method: .get) { response in
+                let decisions = try Self.json(response)
+                #expect(decisions.map { $0["intent_id"] as? String } == ["intent-1"])
+            }
+            try await client.execute(uri: "/api/decisions?intent_id=intent-2", method: .get) { response in
+                let decisions = try Self.json(response)
+                #expect(decisions.isEmpty)
             }
         }
     }
