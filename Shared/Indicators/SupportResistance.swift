@@ -121,14 +121,14 @@ public struct SupportResistance: Indicator {
 
     /// Inserts `swing` after every swing of a lower or equal price.
     private mutating func insert(_ swing: Swing) {
-        let index = Self.firstIndex(in: swings) { $0.price > swing.price }
+        let index = swings.partitionPoint { $0.price > swing.price }
         swings.insert(swing, at: index)
         swingsByAge.append(swing)
         recluster(changedAt: index, inserted: true)
     }
 
     private mutating func remove(_ swing: Swing) {
-        var index = Self.firstIndex(in: swings) { $0.price >= swing.price }
+        var index = swings.partitionPoint { $0.price >= swing.price }
         while swings[index] != swing { index += 1 }
         swings.remove(at: index)
         recluster(changedAt: index, inserted: false)
@@ -198,16 +198,5 @@ public struct SupportResistance: Indicator {
         } else {
             levels.replaceSubrange(range, with: rebuilt)
         }
-    }
-
-    /// The first index of `sorted` whose element satisfies `isAtOrAbove` (a predicate false for
-    /// a prefix and true after it), or `sorted.count`.
-    private static func firstIndex<Element>(in sorted: [Element], where isAtOrAbove: (Element) -> Bool) -> Int {
-        var low = 0, high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if isAtOrAbove(sorted[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
     }
 }

@@ -105,14 +105,7 @@ public struct VolumeProfile: Indicator {
 
     /// Where `bucket` is in `buckets`, or where it would go.
     private func position(of bucket: Int) -> Int {
-        buckets.withUnsafeBufferPointer { buckets in
-            var low = 0, high = buckets.count
-            while low < high {
-                let middle = (low + high) / 2
-                if buckets[middle] < bucket { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
+        buckets.withUnsafeBufferPointer { $0.partitionPoint { $0 >= bucket } }
     }
 
     private func profile() -> VolumeProfileValue {
