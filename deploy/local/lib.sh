@@ -11,7 +11,9 @@ KEEL_PROFILE="${KEEL_PROFILE:-local}"
 case "$KEEL_PROFILE" in
   local) PG_PORT=55432; REDIS_PORT=56379; KAFKA_PORT=59092; SIM_PORT=9800 ;;
   test)  PG_PORT=55442; REDIS_PORT=56389; KAFKA_PORT=59102; SIM_PORT=9810 ;;
-  *) echo "unknown profile $KEEL_PROFILE (local or test)" >&2; exit 2 ;;
+  # A second test profile, so two checkouts on one machine can run their suites at once.
+  test-b) PG_PORT=55452; REDIS_PORT=56399; KAFKA_PORT=59112; SIM_PORT=9820 ;;
+  *) echo "unknown profile $KEEL_PROFILE (local, test or test-b)" >&2; exit 2 ;;
 esac
 PROFILE_DIR="$KEEL_HOME/$KEEL_PROFILE"
 VENV="$KEEL_HOME/venv"
@@ -24,6 +26,9 @@ export KEEL_MARKET_DATA="${KEEL_MARKET_DATA:-$KEEL_HOME/data/Coinbase_BTCUSD_1h.
 
 # librdkafka >= 2.3 from the confluent-kafka wheel: Debian bookworm's 2.0.2 cannot talk to the broker.
 export LD_LIBRARY_PATH="$KEEL_LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+# The profiles whose data is thrown away.
+is_test_profile() { [ "$KEEL_PROFILE" = test ] || [ "$KEEL_PROFILE" = test-b ]; }
 
 log() { printf '[keel %s] %s\n' "$KEEL_PROFILE" "$*" >&2; }
 die() { printf '[keel %s] error: %s\n' "$KEEL_PROFILE" "$*" >&2; exit 1; }
