@@ -127,10 +127,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Risk", dependencies: ["Core", "Config"], path: "Shared/Risk", swiftSettings: swiftSettings),
+        .target(name: "OrderManagement", dependencies: ["Core"], path: "Shared/OrderManagement", swiftSettings: swiftSettings),
         .target(
             name: "Execution",
             dependencies: [
-                "Core", "Exchange", "Risk", "Store", "Bus", "Schemas", "Locks", .product(name: "Logging", package: "swift-log"),
+                "Core", "Config", "Exchange", "OrderManagement", "Risk", "Store", "Bus", "Schemas", "Locks",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/Execution", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: ["Core", "Config", "Store", "Risk"], path: "Shared/Ledger", swiftSettings: swiftSettings),
@@ -206,6 +208,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Core", "Config"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrderManagementTests", dependencies: ["OrderManagement", "Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Risk", "Exchange", "ExchangeSimulator", "Core"],
             swiftSettings: swiftSettings),

@@ -7,7 +7,8 @@ import Runtime
 
 // The execution service: approved orders in (shared out across instances by symbol, one
 // group), venue orders out. Before it takes any approval it reconciles its records with the
-// venue; then it follows the private stream and polls the venue as the stream's fallback.
+// venue; then it follows the private stream, and polls the venue as the stream's fallback, the
+// circuit breaker's probe and the clock of its trades (timeouts, time exits, trailing).
 await ServiceRuntime.main(service: "execution") { dependencies, logger in
     let config = dependencies.config
     let venue = BybitVenue(config.exchange)
@@ -15,9 +16,7 @@ await ServiceRuntime.main(service: "execution") { dependencies, logger in
         client: venue.rest, ledger: ExecutionLedger(pool: dependencies.postgres),
         locks: SymbolLocks(connection: dependencies.redis, logger: logger), producer: dependencies.producer,
         venue: config.exchange.venue == .simulator ? .simulator : .bybit,
-        settings: .init(
-            account: config.exchange.apiKey, symbols: config.markets.symbols,
-            lockTTL: .milliseconds(config.execution.lockTTLMs), lockWait: .milliseconds(config.execution.lockWaitMs)),
+        settings: .init(config.execution, account: config.exchange.apiKey, symbols: config.markets.symbols),
         logger: logger)
     let approvals = try KafkaConsumer(
         config: config.kafka, groupID: ConsumerGroup.execution.name, topics: ConsumerGroup.execution.topicNames,

@@ -1,15 +1,19 @@
 import Bus
+import Config
 import Core
 import Exchange
 import Locks
 import Logging
+import OrderManagement
 import Schemas
 
 /// Execution's work, minus the consumers and the stream that feed it. An approved order is
-/// placed under the symbol's Redis lock, recorded first (with the lock's fencing token) so a
-/// crash can never lose track of it, and sent with the `orderLinkId` derived from its intent,
-/// so sending it again can never place a second one. What the venue reports (private stream,
-/// polling, reconciliation at start) is recorded once and published.
+/// placed under the symbol's Redis lock, recorded first (with the lock's fencing token, and
+/// for an entry with its trade plan) so a crash can never lose track of it, and sent with the
+/// `orderLinkId` derived from its intent, so sending it again can never place a second one.
+/// What the venue reports (private stream, polling, reconciliation) is recorded once, checked
+/// by the order state machine, published, and moves the symbol's trades on (ladder,
+/// break-even, trailing, timeouts; see `TradeManager`).
 public actor ExecutionDesk {
     public struct Settings: Sendable {
         /// The account name equity is published under.
@@ -18,12 +22,49 @@ public actor ExecutionDesk {
         public var symbols: [Symbol]
         public var lockTTL: Duration
         public var lockWait: Duration
+        public var postOnlyEntries: Bool
+        public var limitEntryTimeoutMs: Int64
+        public var entryTimeout: EntryTimeoutAction
+        public var trailing: TrailingVenue
+        /// A position held this long is closed at the market; nil: never.
+        public var maxHoldingMs: Int64?
+        public var orphans: OrphanPolicy
+        /// An order with no update for this long is queried on the venue.
+        public var stuckOrderMs: Int64
+        public var breakerFailures: Int
+        public var breakerProbeMs: Int64
 
-        public init(account: String, symbols: [Symbol], lockTTL: Duration, lockWait: Duration) {
+        public init(
+            account: String, symbols: [Symbol], lockTTL: Duration, lockWait: Duration, postOnlyEntries: Bool = true,
+            limitEntryTimeoutMs: Int64 = 60_000, entryTimeout: EntryTimeoutAction = .cancel, trailing: TrailingVenue = .exchange,
+            maxHoldingMs: Int64? = nil, orphans: OrphanPolicy = .report, stuckOrderMs: Int64 = 30_000, breakerFailures: Int = 5,
+            breakerProbeMs: Int64 = 30_000
+        ) {
             self.account = account
             self.symbols = symbols
             self.lockTTL = lockTTL
             self.lockWait = lockWait
+            self.postOnlyEntries = postOnlyEntries
+            self.limitEntryTimeoutMs = limitEntryTimeoutMs
+            self.entryTimeout = entryTimeout
+            self.trailing = trailing
+            self.maxHoldingMs = maxHoldingMs
+            self.orphans = orphans
+            self.stuckOrderMs = stuckOrderMs
+            self.breakerFailures = breakerFailures
+            self.breakerProbeMs = breakerProbeMs
+        }
+
+        /// The settings of `config` for the account named `account`.
+        public init(_ config: ExecutionConfig, account: String, symbols: [Symbol]) {
+            self.init(
+                account: account, symbols: symbols, lockTTL: .milliseconds(config.lockTTLMs), lockWait: .milliseconds(config.lockWaitMs),
+                postOnlyEntries: config.postOnlyEntries, limitEntryTimeoutMs: Int64(config.limitEntryTimeoutMs),
+                entryTimeout: config.entryTimeout == .market ? .market : .cancel,
+                trailing: config.trailing == .client ? .client : .exchange,
+                maxHoldingMs: config.maxHoldingMinutes == 0 ? nil : Int64(config.maxHoldingMinutes) * 60_000,
+                orphans: OrphanPolicy(rawValue: config.orphans.rawValue) ?? .report, stuckOrderMs: Int64(config.stuckOrderMs),
+                breakerFailures: config.breakerFailures, breakerProbeMs: Int64(config.breakerProbeMs))
         }
     }
 
@@ -33,16 +74,17 @@ public actor ExecutionDesk {
         public var description: String { "\(symbol) is locked by another execution instance" }
     }
 
-    private let client: BybitRESTClient
-    private let ledger: ExecutionLedger
-    private let locks: SymbolLocks
-    private let producer: KafkaProducer
-    private let venue: Keel_V1_Venue
-    private let settings: Settings
-    private let clock: any TradingClock
-    private let logger: Logger
+    let client: BybitRESTClient
+    let ledger: ExecutionLedger
+    let locks: SymbolLocks
+    let producer: KafkaProducer
+    let venue: Keel_V1_Venue
+    let settings: Settings
+    let clock: any TradingClock
+    let logger: Logger
     /// Orders being sent right now: reconciliation leaves them to the sender.
-    private var sending: Set<String> = []
+    var sending: Set<String> = []
+    var breaker: VenueCircuitBreaker
 
     public init(
         client: BybitRESTClient, ledger: ExecutionLedger, locks: SymbolLocks, producer: KafkaProducer, venue: Keel_V1_Venue,
@@ -56,7 +98,11 @@ public actor ExecutionDesk {
         self.settings = settings
         self.clock = clock
         self.logger = logger
+        breaker = VenueCircuitBreaker(failureThreshold: settings.breakerFailures, probeAfterMs: settings.breakerProbeMs)
     }
+
+    /// Whether new entries are being placed (the venue circuit breaker is closed).
+    public var acceptsEntries: Bool { breaker.isClosed }
 
     // MARK: - Approved orders
 
@@ -69,11 +115,13 @@ public actor ExecutionDesk {
     }
 
     /// Places `order` once, however often it is handed over; returns when the venue has
-    /// answered and the answer is recorded and published.
+    /// answered and the answer is recorded and published. An entry that expired, or arrives
+    /// while the venue circuit breaker is open, is recorded as rejected and not sent; an exit
+    /// first takes the ladder of the symbol's trade off.
     public func place(_ order: ApprovedOrder) async throws {
         let venueOrder: VenueOrder
         do {
-            venueOrder = try VenueOrder(order)
+            venueOrder = try VenueOrder(order, postOnlyLimits: settings.postOnlyEntries)
         } catch {
             throw InvalidMessage("approved order of intent \(order.intentID) cannot be sent: \(error)")
         }
@@ -81,123 +129,190 @@ public actor ExecutionDesk {
         else { throw SymbolBusy(symbol: order.symbol) }
         let link = venueOrder.request.orderLinkID
         sending.insert(link)
+        defer { sending.remove(link) }
         do {
-            try await send(venueOrder, order: order, fence: lease.fencingToken)
+            try await placeLocked(order, venueOrder, fence: lease.fencingToken)
         } catch {
-            sending.remove(link)
             _ = try? await locks.release(lease)
             throw error
         }
-        sending.remove(link)
         _ = try? await locks.release(lease)
     }
 
-    private func send(_ venueOrder: VenueOrder, order: ApprovedOrder, fence: Int64) async throws {
+    private func placeLocked(_ order: ApprovedOrder, _ venueOrder: VenueOrder, fence: Int64) async throws {
+        let now = clock.now()
         let link = venueOrder.request.orderLinkID
-        let claim = try await ledger.claim(
-            venueOrder, role: order.kind == .entry ? "entry" : "exit", intentID: order.intentID, fence: fence, at: clock.now())
-        if claim != .settled {
-            do {
-                let ack = try await OrderSubmitter(client: client).submit(venueOrder)
-                try await ledger.recordAcknowledged(clientOrderID: link, venueOrderID: ack.orderID, at: clock.now())
-                logger.info("order placed", metadata: ["order": "\(link)", "symbol": "\(order.symbol)", "venue_order": "\(ack.orderID)"])
-            } catch where Self.isRefusal(error) {
-                logger.warning("order refused", metadata: ["order": "\(link)", "symbol": "\(order.symbol)", "reason": "\(error)"])
-                try await ledger.recordRejected(clientOrderID: link, reason: "\(error)", at: clock.now())
+        let entering = order.kind == .entry
+        var trade: (plan: TradePlan, state: TradeState)?
+        var refusal: String?
+        if entering {
+            if let expiry = order.expiresAt, now >= expiry {
+                refusal = "expired at \(expiry.milliseconds) ms, before it could be placed"
+            } else if !breaker.allowsEntries(at: now) {
+                refusal = "venue circuit breaker open: no new entries"
+            } else {
+                do {
+                    let rules = try await client.requireRules(for: order.symbol)
+                    trade = (try TradePlan(order, settings: settings, rules: rules), TradeState(placedAt: now))
+                } catch where VenueOutcome.of(error) == .refused {
+                    refusal = "\(error)"
+                }
             }
         }
+        let claim = try await ledger.claim(
+            venueOrder, role: entering ? "entry" : "exit", intentID: order.intentID, opening: trade, fence: fence, at: now)
+        if let refusal {
+            if claim != .settled {
+                logger.warning("entry not placed", metadata: ["order": "\(link)", "symbol": "\(order.symbol)", "reason": "\(refusal)"])
+                try await ledger.recordRejected(clientOrderID: link, reason: refusal, at: now)
+            }
+            try await publishOrder(link)
+            return
+        }
+        if !entering { try await closeTrades(of: order.symbol, reason: "exit approved (intent \(order.intentID))", fence: fence) }
+        if claim != .settled { try await send(venueOrder, fence: fence) }
         try await publishOrder(link)
+        if entering { try await manageLocked(order.symbol, fence: fence) }
     }
 
-    /// A refusal stands however often the order is sent; anything else (a lost connection, a
-    /// rate limit, an unknown outcome) may pass, so the approval is retried.
-    static func isRefusal(_ error: any Error) -> Bool {
-        switch error {
-        case is InstrumentRuleViolation, is UnknownInstrumentError: return true
-        case let error as BybitError:
-            switch error {
-            case .rateLimited, .serverError, .timestampOutsideRecvWindow: return false
-            default: return true
+    /// Sends a recorded order and records the venue's answer: acknowledged, or refused (a
+    /// refusal stands however often it is sent); anything else (a lost connection, a rate
+    /// limit, an unknown outcome) is thrown, so the order is sent again later.
+    func send(_ venueOrder: VenueOrder, fence: Int64) async throws {
+        let link = venueOrder.request.orderLinkID
+        let symbol = venueOrder.request.symbol
+        do {
+            let ack = try await venueCall { try await OrderSubmitter(client: self.client).submit(venueOrder) }
+            try await ledger.recordAcknowledged(clientOrderID: link, venueOrderID: ack.orderID, at: clock.now())
+            logger.info("order placed", metadata: ["order": "\(link)", "symbol": "\(symbol)", "venue_order": "\(ack.orderID)"])
+        } catch where VenueOutcome.of(error) == .refused && !(error is CancellationError) {
+            logger.warning("order refused", metadata: ["order": "\(link)", "symbol": "\(symbol)", "reason": "\(error)"])
+            try await ledger.recordRejected(clientOrderID: link, reason: "\(error)", at: clock.now())
+        }
+    }
+
+    /// A venue request, its outcome counted by the circuit breaker (which alerts when it opens
+    /// or closes).
+    func venueCall<Result: Sendable>(_ request: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await request()
+            if breaker.record(.success, at: clock.now()) == .closed {
+                logger.notice("venue healthy again: entries resume")
+                try? await alert(
+                    id: "execution:breaker:closed:\(clock.now().milliseconds / 60_000)", severity: .info,
+                    title: "Venue circuit breaker closed", text: "The venue answers again; new entries resume.")
             }
-        default: return false
+            return result
+        } catch {
+            if case .opened(let reason) = breaker.record(VenueOutcome.of(error), at: clock.now()) {
+                logger.critical("venue circuit breaker open: no new entries", metadata: ["reason": "\(reason)"])
+                try? await alert(
+                    id: "execution:breaker:open:\(clock.now().milliseconds / 60_000)", severity: .critical,
+                    title: "Venue circuit breaker open",
+                    text: "\(reason). New entries stop; exits and stops stay managed; the venue is probed every \(settings.breakerProbeMs / 1000) s.")
+            }
+            throw error
         }
     }
 
     // MARK: - What the venue reports
 
-    /// Records and publishes what the private stream delivered. A failure is logged: the next
-    /// poll reads the same facts over REST.
+    /// Records and publishes what the private stream delivered, then moves the touched
+    /// symbols' trades on. A failure is logged: the next poll reads the same facts over REST.
     public func apply(_ message: BybitPrivateMessage) async {
         do {
+            var touched: Set<Symbol> = []
             switch message {
-            case .orders(let orders):
-                for order in orders where try await ledger.record(order, at: clock.now()) {
-                    try await publishOrder(order.clientOrderID)
+            case .orders(let updates):
+                for update in updates {
+                    try await record(update)
+                    touched.insert(update.order.symbol)
                 }
             case .executions(let fills):
-                for fill in fills { try await record(fill) }
+                for fill in fills {
+                    try await record(fill)
+                    touched.insert(fill.symbol)
+                }
             case .positions(let positions):
                 for position in positions where settings.symbols.contains(position.symbol) {
                     try await record(position, details: nil)
+                    touched.insert(position.symbol)
                 }
             case .wallets(let wallets):
                 for wallet in wallets { try await record(wallet) }
             case .decodingFailed(let error):
                 logger.error("private stream frame not understood", metadata: ["error": "\(error)"])
+                try await ledger.recordAnomaly(
+                    kind: "undecodable_stream_frame", symbol: nil, detail: "\(error)", action: "skipped; polling reads the same facts",
+                    at: clock.now())
             case .authenticationFailed(let reason):
                 logger.critical("private stream refused the credentials", metadata: ["reason": "\(reason)"])
             case .connected, .disconnected, .authenticated, .reply:
                 break
             }
+            for symbol in touched.sorted() { try await manage(symbol) }
         } catch {
             logger.error("could not record a private stream update; the next poll repairs it", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Brings the records up to the venue's state over REST: every unsettled order (its state
-    /// and fills), every fill since the last one recorded, the positions and the equity. Runs at
-    /// start, before any approval is taken, and then as the polling fallback of the stream.
-    public func reconcile() async throws {
-        for (link, symbol) in try await ledger.unsettledOrders() where !sending.contains(link) {
-            guard let venueOrder = try await client.order(symbol: symbol, orderLinkID: link) else {
-                // Never reached the venue: its approval was not committed, so it comes again.
-                continue
+    /// Records a venue report of an order: recorded and published when it moves the order on;
+    /// an out-of-order or impossible report, or one about an order Keel does not know, is
+    /// recorded as an anomaly (alerted when it is not merely late).
+    func record(_ update: BybitOrderUpdate) async throws {
+        let order = update.order
+        switch try await ledger.record(update, at: clock.now()) {
+        case .recorded:
+            try await publishOrder(order.clientOrderID)
+        case .unchanged:
+            break
+        case .unknownOrder:
+            try await ledger.recordAnomaly(
+                kind: "unknown_order_report", symbol: order.symbol,
+                detail: "\(order.clientOrderID) (venue \(order.exchangeOrderID ?? "?")): \(order.status.rawValue)",
+                action: "not recorded as Keel's; reconciliation applies the orphan policy", at: clock.now())
+            try await alert(
+                id: "execution:unknown-order:\(order.clientOrderID)", severity: .warning, title: "Update for an order Keel did not place",
+                text: "\(order.symbol) order \(order.clientOrderID) is \(order.status.rawValue) on the venue.", symbol: order.symbol)
+        case .refused(let verdict):
+            logger.warning("order report refused", metadata: ["order": "\(order.clientOrderID)", "verdict": "\(verdict)"])
+            if case .impossible(let why) = verdict {
+                try await alert(
+                    id: "execution:impossible:\(order.clientOrderID):\(order.status.rawValue)", severity: .warning,
+                    title: "Impossible order report", text: "\(order.symbol) \(order.clientOrderID): \(why)", symbol: order.symbol)
             }
-            try await ledger.record(try venueOrder.order(), at: clock.now())
-            for fill in try await client.executions(symbol: symbol, orderID: venueOrder.orderID) { try await record(fill) }
-            try await publishOrder(link)
         }
-        for symbol in settings.symbols {
-            // A minute back from the newest fill: fills of one instant may straddle it.
-            let since = try await ledger.latestFillTime(symbol: symbol).map { $0.adding(milliseconds: -60_000) }
-            for fill in try await client.executions(symbol: symbol, since: since) { try await record(fill) }
-            if let position = try await client.position(symbol: symbol) {
-                try await record(try position.position(), details: position)
-            }
-        }
-        try await record(try await client.walletBalance(coin: "USDT"))
     }
 
-    private func record(_ fill: Fill) async throws {
+    func record(_ fill: Fill) async throws {
         guard try await ledger.record(fill) else { return }
         _ = try await producer.send(try ExecutionMessages.fill(fill, venue: venue))
     }
 
-    private func record(_ position: Position, details: BybitPositionRecord?) async throws {
+    func record(_ position: Position, details: BybitPositionRecord?) async throws {
         let time = clock.now()
         let sequence = try await ledger.record(position, details: details, at: time)
         _ = try await producer.send(
             try ExecutionMessages.position(position, details: details, sequence: sequence, venue: venue, at: time))
     }
 
-    private func record(_ wallet: BybitWalletBalance) async throws {
+    func record(_ wallet: BybitWalletBalance) async throws {
         let time = clock.now()
         try await ledger.record(wallet, account: settings.account, at: time)
         _ = try await producer.send(try ExecutionMessages.equity(wallet, account: settings.account, venue: venue, at: time))
     }
 
-    private func publishOrder(_ link: String) async throws {
+    func publishOrder(_ link: String) async throws {
         guard let order = try await ledger.order(clientOrderID: link) else { return }
         _ = try await producer.send(try ExecutionMessages.order(order, venue: venue))
+    }
+
+    /// Publishes an `ops.alerts.v1` alert from execution; `id` is stable for one cause, so a
+    /// repeat does not notify twice.
+    func alert(id: String, severity: Keel_V1_Severity, title: String, text: String, symbol: Symbol? = nil) async throws {
+        let alert = Keel_V1_Alert(
+            id: id, severity: severity, source: "execution", title: title, text: text, symbol: symbol?.rawValue, at: clock.now())
+        _ = try await producer.send(OutgoingMessage(
+            topic: Topic.opsAlerts.rawValue, key: Array((symbol?.rawValue ?? "execution").utf8), value: try alert.serializedBytes()))
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Exchange
+import OrderManagement
 import Store
 
 /// Execution's records in PostgreSQL (migration 4): orders by client order id, fills by venue
@@ -33,30 +34,45 @@ public struct ExecutionLedger: Sendable {
     }
 
     /// In one transaction: raises the symbol's fence to `fence` (throwing `StaleFence` when a
-    /// newer holder got there first) and records `order` as submitting unless it exists.
-    public func claim(_ order: VenueOrder, role: String, intentID: String, fence: Int64, at time: Timestamp) async throws -> Claim {
+    /// newer holder got there first), records `order` as submitting unless it exists, and
+    /// records the trade it opens (an entry's plan), so a crash right after can never leave an
+    /// order on the venue that Keel does not manage.
+    public func claim(
+        _ order: VenueOrder, role: String, intentID: String, opening trade: (plan: TradePlan, state: TradeState)? = nil,
+        fence: Int64, at time: Timestamp
+    ) async throws -> Claim {
         let request = order.request
         return try await pool.withTransaction { connection in
-            let raised = try await connection.execute(
-                """
-                INSERT INTO exec_fences (symbol, token) VALUES ($1, $2)
-                ON CONFLICT (symbol) DO UPDATE SET token = EXCLUDED.token WHERE exec_fences.token <= EXCLUDED.token
-                """, [request.symbol.rawValue, fence])
-            guard raised.affectedRows == 1 else { throw StaleFence(symbol: request.symbol, token: fence) }
+            try await Self.raise(fence, of: request.symbol, on: connection)
+            let limitPrice: Price? = if case .limit(let price, _) = request.kind { price } else { nil }
             let inserted = try await connection.execute(
                 """
                 INSERT INTO exec_orders (client_order_id, order_id, intent_id, symbol, side, order_type, role, status,
-                                         reduce_only, quantity, fence_token, created_at, updated_at)
-                VALUES ($1, $2, $2, $3, $4, 'market', $5, $6, $7, $8::numeric, $9, $10, $10)
+                                         reduce_only, quantity, limit_price, fence_token, created_at, updated_at)
+                VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10::numeric, $11, $12, $12)
                 ON CONFLICT (client_order_id) DO NOTHING
                 """,
-                [request.orderLinkID, intentID, request.symbol.rawValue, request.side.rawValue, role, Self.submitting,
-                 request.reduceOnly, request.quantity, fence, time.milliseconds])
+                [request.orderLinkID, intentID, request.symbol.rawValue, request.side.rawValue,
+                 limitPrice == nil ? "market" : "limit", role, Self.submitting, request.reduceOnly, request.quantity,
+                 limitPrice, fence, time.milliseconds])
+            if let trade {
+                try await TradeRows.insert(trade.plan, trade.state, fence: fence, at: time, on: connection)
+            }
             if inserted.affectedRows == 1 { return .new }
             let status = try await connection.execute(
                 "SELECT status FROM exec_orders WHERE client_order_id = $1", [request.orderLinkID]).single().string(0)
             return status == Self.submitting ? .unconfirmed : .settled
         }
+    }
+
+    /// Raises the symbol's fence to `fence`; throws `StaleFence` when it is already higher.
+    static func raise(_ fence: Int64, of symbol: Symbol, on connection: PostgresConnection) async throws {
+        let raised = try await connection.execute(
+            """
+            INSERT INTO exec_fences (symbol, token) VALUES ($1, $2)
+            ON CONFLICT (symbol) DO UPDATE SET token = EXCLUDED.token WHERE exec_fences.token <= EXCLUDED.token
+            """, [symbol.rawValue, fence])
+        guard raised.affectedRows == 1 else { throw StaleFence(symbol: symbol, token: fence) }
     }
 
     /// The venue acknowledged the order.
@@ -74,7 +90,11 @@ public struct ExecutionLedger: Sendable {
     /// before the order update, and before the create's reply): once it is, they are tied to
     /// the order, whose fees are their sum.
     private func linkFills(venueOrderID: String) async throws {
-        try await pool.execute(
+        try await pool.withConnection { try await Self.linkFills(venueOrderID: venueOrderID, on: $0) }
+    }
+
+    static func linkFills(venueOrderID: String, on connection: PostgresConnection) async throws {
+        try await connection.execute(
             """
             WITH linked AS (
                 UPDATE exec_fills SET client_order_id = exec_orders.client_order_id FROM exec_orders
@@ -92,20 +112,65 @@ public struct ExecutionLedger: Sendable {
             [clientOrderID, reason, time.milliseconds])
     }
 
-    /// Applies the venue's view of one of Keel's orders; false for orders Keel did not place
-    /// (e.g. the venue's own TP/SL orders), which are not recorded.
+    /// What recording a venue report about an order did.
+    public enum ReportOutcome: Sendable, Hashable {
+        /// Recorded: the order moved on.
+        case recorded
+        /// Nothing new.
+        case unchanged
+        /// No order of Keel's has this client order id.
+        case unknownOrder
+        /// The report was older than the record, or a step no order can take: not recorded
+        /// (an anomaly row says why).
+        case refused(OrderReportVerdict)
+    }
+
+    /// Applies the venue's report of one of Keel's orders, unless the order state machine
+    /// refuses it (see `OrderStateMachine.judge`).
     @discardableResult
-    public func record(_ order: Order, at time: Timestamp) async throws -> Bool {
-        let updated = try await pool.execute(
-            """
-            UPDATE exec_orders SET venue_order_id = coalesce($2, venue_order_id), status = $3,
-                   filled_quantity = $4::numeric, average_price = $5::numeric, updated_at = $6
-            WHERE client_order_id = $1
-            """,
-            [order.clientOrderID, order.exchangeOrderID, order.status.rawValue, order.filledQuantity, order.averagePrice,
-             time.milliseconds])
-        if let venueOrderID = order.exchangeOrderID { try await linkFills(venueOrderID: venueOrderID) }
-        return updated.affectedRows == 1
+    public func record(_ update: BybitOrderUpdate, at time: Timestamp) async throws -> ReportOutcome {
+        let order = update.order
+        return try await pool.withTransaction { connection in
+            guard let row = try await connection.execute(
+                """
+                SELECT status, filled_quantity::text, venue_updated_at FROM exec_orders WHERE client_order_id = $1 FOR UPDATE
+                """, [order.clientOrderID]).rows.first
+            else { return .unknownOrder }
+            let status = try row.string(0)
+            let recorded = OrderProgress(
+                status: status == Self.submitting ? nil : OrderStatus(rawValue: status),
+                filledQuantity: Quantity(try FixedPoint(parsing: row.string(1))),
+                venueUpdatedAt: try row.optionalInt64(2).map { Timestamp(milliseconds: $0) })
+            let verdict = OrderStateMachine.judge(
+                recorded: recorded,
+                report: OrderProgress(status: order.status, filledQuantity: order.filledQuantity, venueUpdatedAt: update.updatedTime))
+            switch verdict {
+            case .apply:
+                try await connection.execute(
+                    """
+                    UPDATE exec_orders SET venue_order_id = coalesce($2, venue_order_id), status = $3,
+                           filled_quantity = $4::numeric, average_price = $5::numeric, venue_updated_at = $6, updated_at = $7
+                    WHERE client_order_id = $1
+                    """,
+                    [order.clientOrderID, order.exchangeOrderID, order.status.rawValue, order.filledQuantity, order.averagePrice,
+                     update.updatedTime.milliseconds, time.milliseconds])
+            case .duplicate:
+                try await connection.execute(
+                    "UPDATE exec_orders SET venue_order_id = coalesce(venue_order_id, $2) WHERE client_order_id = $1",
+                    [order.clientOrderID, order.exchangeOrderID])
+            case .stale(let why), .impossible(let why):
+                try await Anomalies.insert(
+                    kind: verdict == .stale(why) ? "stale_order_report" : "impossible_order_report", symbol: order.symbol,
+                    detail: "\(order.clientOrderID): reported \(order.status.rawValue) filled \(order.filledQuantity): \(why)",
+                    action: "report ignored; the record stands", at: time, on: connection)
+            }
+            if let venueOrderID = order.exchangeOrderID { try await Self.linkFills(venueOrderID: venueOrderID, on: connection) }
+            return switch verdict {
+            case .apply: .recorded
+            case .duplicate: .unchanged
+            case .stale, .impossible: .refused(verdict)
+            }
+        }
     }
 
     /// Records `fill` unless it is recorded already; true when it is new.
@@ -122,28 +187,34 @@ public struct ExecutionLedger: Sendable {
                  fill.feeCurrency, fill.isMaker, fill.time.milliseconds])
         guard inserted.affectedRows == 1 else { return false }
         try await linkFills(venueOrderID: fill.orderID)
+        try await bookRealisedPnL(symbol: fill.symbol, newFill: fill)
         return true
     }
 
-    /// Records the symbol's position; returns its new sequence number.
+    /// Records the symbol's position; returns its new sequence number. Without `details` (a
+    /// stream push) the venue's stops, mark and liquidation price recorded before are kept.
     public func record(_ position: Position, details: BybitPositionRecord?, at time: Timestamp) async throws -> UInt64 {
         let result = try await pool.execute(
             """
             INSERT INTO exec_positions (symbol, side, size, average_price, mark_price, unrealised_pnl, realised_pnl, leverage,
-                                        liquidation_price, stop_loss, take_profit, sequence, updated_at)
+                                        liquidation_price, stop_loss, take_profit, trailing_stop, sequence, updated_at)
             VALUES ($1, $2, $3::numeric, $4::numeric, $5::numeric, coalesce($6::numeric, 0), $7::numeric, $8::numeric,
-                    $9::numeric, $10::numeric, $11::numeric, 1, $12)
+                    $9::numeric, $10::numeric, $11::numeric, $12::numeric, 1, $13)
             ON CONFLICT (symbol) DO UPDATE SET
                 side = EXCLUDED.side, size = EXCLUDED.size, average_price = EXCLUDED.average_price,
-                mark_price = coalesce(EXCLUDED.mark_price, exec_positions.mark_price),
-                unrealised_pnl = EXCLUDED.unrealised_pnl, realised_pnl = EXCLUDED.realised_pnl, leverage = EXCLUDED.leverage,
-                liquidation_price = EXCLUDED.liquidation_price, stop_loss = EXCLUDED.stop_loss,
-                take_profit = EXCLUDED.take_profit, sequence = exec_positions.sequence + 1, updated_at = EXCLUDED.updated_at
+                realised_pnl = EXCLUDED.realised_pnl, leverage = EXCLUDED.leverage,
+                mark_price = CASE WHEN $14 THEN EXCLUDED.mark_price ELSE exec_positions.mark_price END,
+                unrealised_pnl = CASE WHEN $14 THEN EXCLUDED.unrealised_pnl ELSE exec_positions.unrealised_pnl END,
+                liquidation_price = CASE WHEN $14 THEN EXCLUDED.liquidation_price ELSE exec_positions.liquidation_price END,
+                stop_loss = CASE WHEN $14 THEN EXCLUDED.stop_loss ELSE exec_positions.stop_loss END,
+                take_profit = CASE WHEN $14 THEN EXCLUDED.take_profit ELSE exec_positions.take_profit END,
+                trailing_stop = CASE WHEN $14 THEN EXCLUDED.trailing_stop ELSE exec_positions.trailing_stop END,
+                sequence = exec_positions.sequence + 1, updated_at = EXCLUDED.updated_at
             RETURNING sequence
             """,
             [position.symbol.rawValue, position.side?.rawValue, position.size, position.averageEntryPrice,
              details?.markPrice, details?.unrealisedPnL, position.realisedPnL, position.leverage, details?.liquidationPrice,
-             details?.stopLoss, details?.takeProfit, time.milliseconds])
+             details?.stopLoss, details?.takeProfit, details?.trailingStop, time.milliseconds, details != nil])
         return UInt64(try result.single().int64(0))
     }
 
@@ -160,13 +231,16 @@ public struct ExecutionLedger: Sendable {
              wallet.totalInitialMargin, time.milliseconds])
     }
 
-    /// Keel's orders the venue may still be working on, or that never got an answer.
-    public func unsettledOrders() async throws -> [(clientOrderID: String, symbol: Symbol)] {
+    /// Keel's orders the venue may still be working on with no update since `quietSince`, and
+    /// those that never got an answer.
+    public func unsettledOrders(quietSince: Timestamp) async throws -> [(clientOrderID: String, symbol: Symbol)] {
         try await pool.execute(
             """
             SELECT client_order_id, symbol FROM exec_orders
-            WHERE status IN ('Submitting', 'New', 'PartiallyFilled', 'Untriggered', 'Triggered') ORDER BY created_at
-            """
+            WHERE status = 'Submitting'
+               OR (status IN ('New', 'PartiallyFilled', 'Untriggered', 'Triggered') AND updated_at <= $1)
+            ORDER BY created_at
+            """, [quietSince.milliseconds]
         ).rows.map { (try $0.string(0), try Symbol($0.string(1))) }
     }
 
@@ -227,6 +301,7 @@ public struct RecordedOrder: Sendable, Hashable {
 }
 
 struct LedgerRowError: Error, CustomStringConvertible {
+    var table = "exec_orders"
     let column: String
-    var description: String { "exec_orders.\(column) holds a value Keel does not know" }
+    var description: String { "\(table).\(column) holds a value Keel does not know" }
 }

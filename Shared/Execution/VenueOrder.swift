@@ -1,22 +1,31 @@
 import Core
 import Exchange
+import OrderManagement
 import Risk
 
-/// An approved order as the venue will see it: the order side (an exit sells a long), the
-/// `orderLinkId` derived from the intent id (so a redelivered approval can never place a
-/// second order), and the exchange-side protection an entry carries.
+/// An order as the venue will see it: the order side (an exit sells a long), the `orderLinkId`
+/// derived from the intent (so a redelivered approval can never place a second order), and the
+/// exchange-side protection an entry carries.
 public struct VenueOrder: Sendable, Hashable {
     public let request: BybitOrderRequest
     /// Set before an entry; exits keep the position's leverage.
     public let leverage: FixedPoint?
 
-    public init(_ order: ApprovedOrder) throws {
+    /// The order of an approval. An entry carries its stop-loss, and its take-profit when it
+    /// has one target (or an unsized ladder, whose first target then closes all of it); a sized
+    /// ladder of two or more steps is placed as reduce-only limits once the entry has filled.
+    /// A limit entry is post-only when `postOnlyLimits`.
+    public init(_ order: ApprovedOrder, postOnlyLimits: Bool = false) throws {
         let entering = order.kind == .entry
+        let kind: BybitOrderRequest.Kind = switch (entering, order.entry) {
+        case (true, .limit(let price)): .limit(price: price, timeInForce: postOnlyLimits ? .postOnly : .goodTillCancel)
+        default: .market(referencePrice: order.referencePrice)
+        }
+        let ladderOnVenue = order.takeProfitQuantities.count < 2
         request = try BybitOrderRequest(
-            symbol: order.symbol, side: entering ? order.side : order.side.opposite, quantity: order.quantity,
-            kind: .market(referencePrice: order.referencePrice), orderLinkID: Self.orderLinkID(intentID: order.intentID),
-            reduceOnly: order.reduceOnly, takeProfit: entering ? order.takeProfits.first : nil,
-            stopLoss: entering ? order.stopLoss : nil)
+            symbol: order.symbol, side: entering ? order.side : order.side.opposite, quantity: order.quantity, kind: kind,
+            orderLinkID: Self.orderLinkID(intentID: order.intentID), reduceOnly: order.reduceOnly,
+            takeProfit: entering && ladderOnVenue ? order.takeProfits.first : nil, stopLoss: entering ? order.stopLoss : nil)
         leverage = entering ? order.leverage : nil
     }
 
@@ -28,10 +37,51 @@ public struct VenueOrder: Sendable, Hashable {
             takeProfits: intent.takeProfits.map(\.price), reduceOnly: approval.reduceOnly))
     }
 
+    /// An order a trade wants (a ladder step, the market rest of an entry, a time exit);
+    /// `referencePrice` bounds a market order's price check.
+    public init(_ order: TradeOrder, symbol: Symbol, referencePrice: Price) throws {
+        let kind: BybitOrderRequest.Kind = switch order.kind {
+        case .market: .market(referencePrice: referencePrice)
+        case .limit(let price, let postOnly): .limit(price: price, timeInForce: postOnly ? .postOnly : .goodTillCancel)
+        }
+        request = try BybitOrderRequest(
+            symbol: symbol, side: order.side, quantity: order.quantity, kind: kind, orderLinkID: order.clientOrderID,
+            reduceOnly: order.reduceOnly)
+        leverage = nil
+    }
+
     /// The venue's client order id for the order of intent `intentID`.
     public static func orderLinkID(intentID: String) throws -> String {
         try StableID.clientOrderID(parts: [intentID])
     }
+}
+
+extension TradePlan {
+    /// The plan of an approved entry: the ladder when risk sized two or more steps, the
+    /// settings' entry, trailing and time-exit choices, and the instrument's tick and step.
+    public init(_ order: ApprovedOrder, settings: ExecutionDesk.Settings, rules: InstrumentRules) throws {
+        let entry: EntryPlan = switch order.entry {
+        case .market: .market
+        case .limit(let price):
+            .limit(price: price, postOnly: settings.postOnlyEntries, timeoutMs: settings.limitEntryTimeoutMs,
+                   onTimeout: settings.entryTimeout)
+        }
+        let ladder = order.takeProfitQuantities.count >= 2
+            ? zip(order.takeProfits, order.takeProfitQuantities).map { LadderStep(price: $0, quantity: $1) } : []
+        guard let stop = order.stopLoss else { throw InvalidTradePlan(intentID: order.intentID, reason: "an entry without a stop-loss") }
+        self.init(
+            intentID: order.intentID, symbol: order.symbol, side: order.side, quantity: order.quantity, entry: entry,
+            stopLoss: stop, ladder: ladder, breakEvenAfterStep: ladder.isEmpty ? 0 : order.breakEvenAfterTarget,
+            trailing: order.trailing.map { TrailingPlan(offset: $0.offset, afterTarget: ladder.isEmpty ? 0 : $0.afterTarget, venue: settings.trailing) },
+            expiresAt: order.expiresAt, maxHoldingMs: settings.maxHoldingMs, priceTick: rules.tickSize,
+            quantityStep: rules.qtyStep)
+    }
+}
+
+struct InvalidTradePlan: Error, CustomStringConvertible {
+    let intentID: String
+    let reason: String
+    var description: String { "intent \(intentID): \(reason)" }
 }
 
 /// Places venue orders: leverage first (unchanged leverage is fine), then the order itself,

@@ -20,8 +20,17 @@ enum DecisionMessages {
             order.venue = venue
             order.side = Keel_V1_Side(intent.side)
             order.kind = intent.kind == .entry ? .entry : .exit
-            order.orderType = .market
-            order.timeInForce = .ioc
+            switch intent.entry {
+            case .market:
+                order.orderType = .market
+                order.timeInForce = .ioc
+            case .limit(let price):
+                order.orderType = .limit
+                order.timeInForce = .gtc
+                order.limitPrice = Keel_V1_Decimal(price)
+            }
+            order.breakEvenAfterTarget = UInt32(intent.breakEvenAfterTarget)
+            if let expiry = intent.expiresAt { order.expiresMs = expiry.milliseconds }
             order.reduceOnly = approval.reduceOnly
             order.qty = Keel_V1_Decimal(approval.quantity)
             order.referencePrice = Keel_V1_Decimal(intent.referencePrice)

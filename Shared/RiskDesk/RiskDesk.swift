@@ -213,15 +213,8 @@ public actor RiskDesk {
         id: String, severity: Keel_V1_Severity, title: String, text: String, symbol: String? = nil, labels: [String: String] = [:],
         at now: Timestamp
     ) async throws {
-        var alert = Keel_V1_Alert()
-        alert.alertID = id
-        alert.severity = severity
-        alert.source = "risk"
-        alert.title = title
-        alert.text = text
-        if let symbol { alert.symbol = symbol }
-        alert.timeMs = now.milliseconds
-        alert.labels = labels
+        let alert = Keel_V1_Alert(
+            id: id, severity: severity, source: "risk", title: title, text: text, symbol: symbol, labels: labels, at: now)
         _ = try await producer.send(OutgoingMessage(
             topic: Topic.opsAlerts.rawValue, key: Array((symbol ?? "risk").utf8), value: try alert.serializedBytes()))
     }

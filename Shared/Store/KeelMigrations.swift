@@ -206,5 +206,49 @@ public enum KeelMigrations {
                 );
                 """
         ),
+        Migration(
+            version: 7,
+            name: "execution_trades",
+            sql: """
+                -- The venue's time of the report an order row holds: an older report never
+                -- overwrites a newer one.
+                ALTER TABLE exec_orders ADD COLUMN venue_updated_at bigint;
+                CREATE INDEX exec_orders_by_intent ON exec_orders (intent_id);
+                ALTER TABLE exec_positions ADD COLUMN trailing_stop numeric;
+                -- One row per approved entry: its plan (ladder, break-even, trailing, timeouts)
+                -- and where it is; changed only under the symbol's lock, with its fencing token.
+                CREATE TABLE exec_trades (
+                    intent_id    text    PRIMARY KEY,
+                    symbol       text    NOT NULL,
+                    phase        text    NOT NULL,  -- entering | open | closing | closed
+                    plan         jsonb   NOT NULL,
+                    state        jsonb   NOT NULL,
+                    close_reason text,
+                    fence_token  bigint  NOT NULL,
+                    created_at   bigint  NOT NULL,
+                    updated_at   bigint  NOT NULL
+                );
+                CREATE INDEX exec_trades_active ON exec_trades (symbol) WHERE phase <> 'closed';
+                -- Per symbol, the position its fills add up to as of the last time it was flat,
+                -- so realised PnL per fill is computed from there, not from the first fill.
+                CREATE TABLE exec_position_books (
+                    symbol       text   PRIMARY KEY,
+                    account      jsonb  NOT NULL,
+                    through_time bigint NOT NULL,
+                    through_fill text   NOT NULL
+                );
+                -- What execution found wrong (stale or impossible reports, unknown orders, fills
+                -- of unknown orders, positions that differ from the venue) and what it did.
+                CREATE TABLE exec_anomalies (
+                    id          bigserial PRIMARY KEY,
+                    kind        text      NOT NULL,
+                    symbol      text,
+                    detail      text      NOT NULL,
+                    action      text      NOT NULL,
+                    recorded_at bigint    NOT NULL
+                );
+                CREATE INDEX exec_anomalies_by_time ON exec_anomalies (recorded_at DESC);
+                """
+        ),
     ]
 }

@@ -78,7 +78,7 @@ struct BybitTradingScenarioTests {
             func streamed(_ link: String, _ status: OrderStatus) async -> Bool {
                 await account.waitUntil { message in
                     guard case .orders(let orders) = message else { return false }
-                    return orders.contains { $0.clientOrderID == link && $0.status == status }
+                    return orders.contains { $0.order.clientOrderID == link && $0.order.status == status }
                 } != nil
             }
             #expect(await streamed("keel-limit-1", .new))

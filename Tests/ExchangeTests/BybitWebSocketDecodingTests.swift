@@ -71,7 +71,7 @@ struct BybitWebSocketDecodingTests {
         let stopOrder = limitOrderItem.replacingOccurrences(of: #""orderLinkId":"keel-1""#, with: #""orderLinkId":"""#)
         let frame = try push(#"{"id":"1","topic":"order","creationTime":1,"data":["# + stopOrder + "," + limitOrderItem + "]}")
         guard case .orders(let orders)? = try BybitPrivateStream.decode(frame) else { Issue.record("expected orders"); return }
-        #expect(orders.map(\.clientOrderID) == ["keel-1"])
+        #expect(orders.map(\.order.clientOrderID) == ["keel-1"])
     }
 
     @Test func invalidRecordsAreInvalidValues() throws {

@@ -54,7 +54,7 @@ struct BybitWebSocketPrivateTests {
                 ])])),
             ]))
 
-            let order = try #require(await recorder.wait { message -> Order? in if case .orders(let orders) = message { orders.first } else { nil } }?.value)
+            let order = try #require(await recorder.wait { message -> Order? in if case .orders(let orders) = message { orders.first?.order } else { nil } }?.value)
             #expect(order.exchangeOrderID == "o-1" && order.clientOrderID == "keel-1")
             #expect(order.status == .partiallyFilled && order.type == .limit && order.side == .buy)
             #expect(order.quantity == (try Quantity(parsing: "0.01")))

@@ -163,6 +163,7 @@ enum Fixtures {
         m.trailing = trailingByFraction
         m.riskAmount = dec(28_642, 2)
         m.notional = dec(1_308_642, 2)
+        m.breakEvenAfterTarget = 1
         m.decidedMs = 1_732_240_800_050
         m.expiresMs = 1_732_241_100_010
         m.rulesVersion = "risk-rules@9d8e7f"

@@ -10,7 +10,8 @@ public enum BybitPrivateMessage: Sendable {
     case authenticationFailed(String)
     /// A reply to subscribe / unsubscribe.
     case reply(BybitOpReply)
-    case orders([Order])
+    /// Updates of the client's orders, with the venue's time of each.
+    case orders([BybitOrderUpdate])
     case executions([Fill])
     case positions([Position])
     case wallets([BybitWalletBalance])
@@ -103,12 +104,24 @@ public final class BybitPrivateStream: Sendable {
             // Orders the venue made itself (the TP/SL orders of a position) carry no
             // orderLinkId: they are no client's orders, and their fills arrive on `execution`.
             return .orders(try records.enumerated().filter { !$0.element.orderLinkID.isEmpty }.map { index, record in
-                try validated(field: "data[\(index)]") { try record.order() }
+                BybitOrderUpdate(order: try validated(field: "data[\(index)]") { try record.order() }, updatedTime: record.updatedTime)
             })
         case .execution: return .executions(try BybitStreamDecoder.data([BybitStreamExecution].self, of: push).compactMap(\.fill))
         case .position: return .positions(try BybitStreamDecoder.data([BybitStreamPosition].self, of: push).map(\.position))
         case .wallet: return .wallets(try BybitStreamDecoder.data([BybitWalletBalance].self, of: push))
         case nil: return nil
         }
+    }
+}
+
+/// One order update from the venue: the order and the venue's time of this state, which
+/// orders updates that arrive out of order.
+public struct BybitOrderUpdate: Sendable, Hashable {
+    public let order: Order
+    public let updatedTime: Timestamp
+
+    public init(order: Order, updatedTime: Timestamp) {
+        self.order = order
+        self.updatedTime = updatedTime
     }
 }

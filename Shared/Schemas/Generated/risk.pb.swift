@@ -294,6 +294,12 @@ public nonisolated struct Keel_V1_ApprovedOrder: @unchecked Sendable {
   /// Clears the value of `notional`. Subsequent reads from it will return its default value.
   public mutating func clearNotional() {_uniqueStorage()._notional = nil}
 
+  /// 0 = never; n = move the stop to the entry price once the n-th target has filled.
+  public var breakEvenAfterTarget: UInt32 {
+    get {_storage._breakEvenAfterTarget}
+    set {_uniqueStorage()._breakEvenAfterTarget = newValue}
+  }
+
   public var decidedMs: Int64 {
     get {_storage._decidedMs}
     set {_uniqueStorage()._decidedMs = newValue}
@@ -365,7 +371,7 @@ nonisolated extension Keel_V1_RejectReason: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Keel_V1_ApprovedOrder: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ApprovedOrder"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}intent_id\0\u{1}strategy\0\u{1}symbol\0\u{1}venue\0\u{1}side\0\u{1}kind\0\u{3}order_type\0\u{3}time_in_force\0\u{3}reduce_only\0\u{1}qty\0\u{3}limit_price\0\u{3}reference_price\0\u{1}leverage\0\u{3}stop_loss\0\u{3}take_profits\0\u{1}trailing\0\u{3}risk_amount\0\u{1}notional\0\u{4}\u{b}decided_ms\0\u{3}expires_ms\0\u{4}\u{9}rules_version\0\u{1}reasons\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}intent_id\0\u{1}strategy\0\u{1}symbol\0\u{1}venue\0\u{1}side\0\u{1}kind\0\u{3}order_type\0\u{3}time_in_force\0\u{3}reduce_only\0\u{1}qty\0\u{3}limit_price\0\u{3}reference_price\0\u{1}leverage\0\u{3}stop_loss\0\u{3}take_profits\0\u{1}trailing\0\u{3}risk_amount\0\u{1}notional\0\u{3}break_even_after_target\0\u{4}\u{a}decided_ms\0\u{3}expires_ms\0\u{4}\u{9}rules_version\0\u{1}reasons\0")
 
   fileprivate class _StorageClass {
     var _orderID: String = String()
@@ -387,6 +393,7 @@ nonisolated extension Keel_V1_ApprovedOrder: SwiftProtobuf.Message, SwiftProtobu
     var _trailing: Keel_V1_TrailingStop? = nil
     var _riskAmount: Keel_V1_Decimal? = nil
     var _notional: Keel_V1_Decimal? = nil
+    var _breakEvenAfterTarget: UInt32 = 0
     var _decidedMs: Int64 = 0
     var _expiresMs: Int64 = 0
     var _rulesVersion: String = String()
@@ -420,6 +427,7 @@ nonisolated extension Keel_V1_ApprovedOrder: SwiftProtobuf.Message, SwiftProtobu
       _trailing = source._trailing
       _riskAmount = source._riskAmount
       _notional = source._notional
+      _breakEvenAfterTarget = source._breakEvenAfterTarget
       _decidedMs = source._decidedMs
       _expiresMs = source._expiresMs
       _rulesVersion = source._rulesVersion
@@ -461,6 +469,7 @@ nonisolated extension Keel_V1_ApprovedOrder: SwiftProtobuf.Message, SwiftProtobu
         case 17: try { try decoder.decodeSingularMessageField(value: &_storage._trailing) }()
         case 18: try { try decoder.decodeSingularMessageField(value: &_storage._riskAmount) }()
         case 19: try { try decoder.decodeSingularMessageField(value: &_storage._notional) }()
+        case 20: try { try decoder.decodeSingularUInt32Field(value: &_storage._breakEvenAfterTarget) }()
         case 30: try { try decoder.decodeSingularInt64Field(value: &_storage._decidedMs) }()
         case 31: try { try decoder.decodeSingularInt64Field(value: &_storage._expiresMs) }()
         case 40: try { try decoder.decodeSingularStringField(value: &_storage._rulesVersion) }()
@@ -534,6 +543,9 @@ nonisolated extension Keel_V1_ApprovedOrder: SwiftProtobuf.Message, SwiftProtobu
       try { if let v = _storage._notional {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
       } }()
+      if _storage._breakEvenAfterTarget != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._breakEvenAfterTarget, fieldNumber: 20)
+      }
       if _storage._decidedMs != 0 {
         try visitor.visitSingularInt64Field(value: _storage._decidedMs, fieldNumber: 30)
       }
@@ -574,6 +586,7 @@ nonisolated extension Keel_V1_ApprovedOrder: SwiftProtobuf.Message, SwiftProtobu
         if _storage._trailing != rhs_storage._trailing {return false}
         if _storage._riskAmount != rhs_storage._riskAmount {return false}
         if _storage._notional != rhs_storage._notional {return false}
+        if _storage._breakEvenAfterTarget != rhs_storage._breakEvenAfterTarget {return false}
         if _storage._decidedMs != rhs_storage._decidedMs {return false}
         if _storage._expiresMs != rhs_storage._expiresMs {return false}
         if _storage._rulesVersion != rhs_storage._rulesVersion {return false}

@@ -56,7 +56,7 @@ public struct BybitOrderRecord: Sendable, Hashable, Decodable {
         type = try c.bybitEnum(.orderType, ["Market": OrderType.market, "Limit": .limit])
         price = try c.bybitOptionalNonZero(.price).map(Price.init)
         quantity = Quantity(try c.bybitDecimal(.qty))
-        status = try c.bybitEnum(.orderStatus, Dictionary(uniqueKeysWithValues: OrderStatus.allCases.map { ($0.rawValue, $0) }))
+        status = try c.bybitEnum(.orderStatus, Self.statuses)
         averagePrice = try c.bybitOptionalNonZero(.avgPrice).map(Price.init)
         executedQuantity = Quantity(try c.bybitDecimal(.cumExecQty))
         timeInForce = try c.bybitString(.timeInForce)
@@ -69,6 +69,11 @@ public struct BybitOrderRecord: Sendable, Hashable, Decodable {
         createdTime = Timestamp(milliseconds: try c.bybitInteger(.createdTime))
         updatedTime = Timestamp(milliseconds: try c.bybitInteger(.updatedTime))
     }
+
+    /// Bybit's `orderStatus` values; "PartiallyFilledCanceled" (what filled stays, the rest
+    /// was cancelled) is Cancelled with a filled quantity.
+    static let statuses = Dictionary(uniqueKeysWithValues: OrderStatus.allCases.map { ($0.rawValue, $0) })
+        .merging(["PartiallyFilledCanceled": .cancelled]) { first, _ in first }
 
     /// The order as Keel's `Order` (client id = `orderLinkId`).
     public func order() throws -> Order {
