@@ -116,7 +116,7 @@ public enum TradeManager {
         let stepsFilled = steps.indices.filter { facts.orders[plan.stepID($0)]?.status == .filled }.count
 
         if let maxHolding = plan.maxHoldingMs, let openedAt = state.openedAt, facts.now >= openedAt.adding(milliseconds: maxHolding) {
-            beginClosing(&state, reason: "time exit after \(maxHolding / 60_000) min")
+            beginClosing(&state, reason: "time exit: held \(maxHolding / 1000) s")
             return cancelWorkingSteps(plan, facts, reason: "time exit") + [timeExit(plan, size: position.size)]
         }
 
