@@ -10,6 +10,8 @@ extension ExecutionDesk {
     /// Runs at start, before any approval is taken, and then as the polling fallback of the
     /// stream and the circuit breaker's probe.
     public func reconcile() async throws {
+        // The venue's clock may run at its own pace (a replay); trades are judged by it.
+        _ = try await venueCall { try await self.client.synchronizeTime() }
         let now = clock.now()
         for (link, symbol) in try await ledger.unsettledOrders(quietSince: now.adding(milliseconds: -settings.stuckOrderMs))
         where !sending.contains(link) {
@@ -26,7 +28,9 @@ extension ExecutionDesk {
         for symbol in settings.symbols {
             // A minute back from the newest fill: fills of one instant may straddle it.
             let since = try await ledger.latestFillTime(symbol: symbol).map { $0.adding(milliseconds: -60_000) }
-            for fill in try await venueCall({ try await self.client.executions(symbol: symbol, since: since) }) { try await record(fill) }
+            let activity = try await venueCall { try await self.client.activity(symbol: symbol, since: since) }
+            for fill in activity.fills { try await record(fill) }
+            for payment in activity.funding { try await ledger.record(payment) }
             if let position = try await venueCall({ try await self.client.position(symbol: symbol) }) {
                 let venuePosition = try position.position()
                 try await record(venuePosition, details: position)

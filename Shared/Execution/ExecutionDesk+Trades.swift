@@ -34,12 +34,17 @@ extension ExecutionDesk {
         let position = record.map(Self.facts)
         for trade in trades {
             var state = trade.state
-            let facts = TradeFacts(now: clock.now(), orders: try await ledger.tradeOrders(intentID: trade.plan.intentID), position: position)
+            let facts = TradeFacts(now: venueClock.now(), orders: try await ledger.tradeOrders(intentID: trade.plan.intentID), position: position)
             let actions = try TradeManager.evaluate(trade.plan, &state, facts)
             var done = true
             for action in actions {
                 do {
                     try await perform(action, for: trade.plan, position: position, fence: fence)
+                } catch let refusal as TrailingRefused {
+                    state.trailingOnClient = true
+                    logger.warning("the venue refused the trailing stop; Keel trails the stop-loss instead", metadata: [
+                        "intent": "\(trade.plan.intentID)", "reason": "\(refusal.reason)",
+                    ])
                 } catch {
                     done = false
                     logger.warning("trade action failed; decided again at the next look", metadata: [
@@ -97,9 +102,18 @@ extension ExecutionDesk {
             try await venueCall { try await self.client.setTradingStop(symbol: symbol, BybitTradingStop(stopLoss: price)) }
             logger.info("stop-loss moved", metadata: ["symbol": "\(symbol)", "stop": "\(price)", "reason": "\(reason)"])
         case .setTrailingStop(let distance):
-            try await venueCall { try await self.client.setTradingStop(symbol: symbol, BybitTradingStop(trailingStop: distance)) }
+            do {
+                try await venueCall { try await self.client.setTradingStop(symbol: symbol, BybitTradingStop(trailingStop: distance)) }
+            } catch where VenueOutcome.of(error) == .refused {
+                throw TrailingRefused(reason: "\(error)")
+            }
             logger.info("trailing stop set", metadata: ["symbol": "\(symbol)", "distance": "\(distance)"])
         }
+    }
+
+    /// The venue refused a trailing stop (a venue without them, or a distance it will not take).
+    struct TrailingRefused: Error {
+        let reason: String
     }
 
     static func facts(_ record: BybitPositionRecord) -> PositionFacts {

@@ -80,7 +80,11 @@ public actor ExecutionDesk {
     let producer: KafkaProducer
     let venue: Keel_V1_Venue
     let settings: Settings
+    /// Times records and the circuit breaker's waits.
     let clock: any TradingClock
+    /// The venue's time, which intents' expiries and the venue's reports are in (a replaying
+    /// simulator's differs from ours): trades are judged by it.
+    let venueClock: any TradingClock
     let logger: Logger
     /// Orders being sent right now: reconciliation leaves them to the sender.
     var sending: Set<String> = []
@@ -90,6 +94,7 @@ public actor ExecutionDesk {
         client: BybitRESTClient, ledger: ExecutionLedger, locks: SymbolLocks, producer: KafkaProducer, venue: Keel_V1_Venue,
         settings: Settings, clock: any TradingClock = LiveClock(), logger: Logger
     ) {
+        venueClock = VenueClock(client: client)
         self.client = client
         self.ledger = ledger
         self.locks = locks
@@ -140,7 +145,7 @@ public actor ExecutionDesk {
     }
 
     private func placeLocked(_ order: ApprovedOrder, _ venueOrder: VenueOrder, fence: Int64) async throws {
-        let now = clock.now()
+        let now = venueClock.now()
         let link = venueOrder.request.orderLinkID
         let entering = order.kind == .entry
         var trade: (plan: TradePlan, state: TradeState)?
@@ -160,11 +165,11 @@ public actor ExecutionDesk {
             }
         }
         let claim = try await ledger.claim(
-            venueOrder, role: entering ? "entry" : "exit", intentID: order.intentID, opening: trade, fence: fence, at: now)
+            venueOrder, role: entering ? "entry" : "exit", intentID: order.intentID, opening: trade, fence: fence, at: clock.now())
         if let refusal {
             if claim != .settled {
                 logger.warning("entry not placed", metadata: ["order": "\(link)", "symbol": "\(order.symbol)", "reason": "\(refusal)"])
-                try await ledger.recordRejected(clientOrderID: link, reason: refusal, at: now)
+                try await ledger.recordRejected(clientOrderID: link, reason: refusal, at: clock.now())
             }
             try await publishOrder(link)
             return
@@ -233,6 +238,8 @@ public actor ExecutionDesk {
                     try await record(fill)
                     touched.insert(fill.symbol)
                 }
+            case .funding(let payments):
+                for payment in payments { try await ledger.record(payment) }
             case .positions(let positions):
                 for position in positions where settings.symbols.contains(position.symbol) {
                     try await record(position, details: nil)
@@ -292,8 +299,9 @@ public actor ExecutionDesk {
     func record(_ position: Position, details: BybitPositionRecord?) async throws {
         let time = clock.now()
         let sequence = try await ledger.record(position, details: details, at: time)
-        _ = try await producer.send(
-            try ExecutionMessages.position(position, details: details, sequence: sequence, venue: venue, at: time))
+        let costs = position.isFlat ? (fees: Money.zero, funding: Money.zero) : try await ledger.costsOfOpenPosition(symbol: position.symbol)
+        _ = try await producer.send(try ExecutionMessages.position(
+            position, details: details, costs: costs, sequence: sequence, venue: venue, at: time))
     }
 
     func record(_ wallet: BybitWalletBalance) async throws {
@@ -315,4 +323,12 @@ public actor ExecutionDesk {
         _ = try await producer.send(OutgoingMessage(
             topic: Topic.opsAlerts.rawValue, key: Array((symbol?.rawValue ?? "execution").utf8), value: try alert.serializedBytes()))
     }
+}
+
+/// The venue's clock as the client estimates it from the offset measured at its last
+/// `synchronizeTime()`.
+struct VenueClock: TradingClock {
+    let client: BybitRESTClient
+
+    func now() -> Timestamp { client.serverNow() }
 }

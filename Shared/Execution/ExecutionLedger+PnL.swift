@@ -45,6 +45,28 @@ extension ExecutionLedger {
         }
     }
 
+    /// Records a funding settlement unless it is recorded already.
+    public func record(_ payment: FundingPayment) async throws {
+        try await pool.execute(
+            """
+            INSERT INTO exec_funding (funding_id, symbol, paid, paid_at) VALUES ($1, $2, $3::numeric, $4)
+            ON CONFLICT (funding_id) DO NOTHING
+            """, [payment.id, payment.symbol.rawValue, payment.paid, payment.time.milliseconds])
+    }
+
+    /// The fees and funding the symbol's open position has paid: since it was last flat.
+    public func costsOfOpenPosition(symbol: Symbol) async throws -> (fees: Money, funding: Money) {
+        let row = try await pool.execute(
+            """
+            WITH book AS (SELECT coalesce(max(through_time), 0) AS time, coalesce(max(through_fill), '') AS fill
+                          FROM exec_position_books WHERE symbol = $1)
+            SELECT (SELECT coalesce(sum(fee), 0) FROM exec_fills, book
+                    WHERE symbol = $1 AND (filled_at, fill_id) > (book.time, book.fill))::text,
+                   (SELECT coalesce(sum(paid), 0) FROM exec_funding, book WHERE symbol = $1 AND paid_at > book.time)::text
+            """, [symbol.rawValue]).single()
+        return (Money(try FixedPoint(parsing: row.string(0))), Money(try FixedPoint(parsing: row.string(1))))
+    }
+
     /// The position Keel's recorded fills of `symbol` add up to.
     public func positionFromFills(symbol: Symbol) async throws -> PositionAccount {
         var account = PositionAccount()

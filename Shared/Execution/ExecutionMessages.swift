@@ -47,9 +47,12 @@ enum ExecutionMessages {
     }
 
     static func position(
-        _ position: Position, details: BybitPositionRecord?, sequence: UInt64, venue: Keel_V1_Venue, at time: Timestamp
+        _ position: Position, details: BybitPositionRecord?, costs: (fees: Money, funding: Money), sequence: UInt64,
+        venue: Keel_V1_Venue, at time: Timestamp
     ) throws -> OutgoingMessage {
         var snapshot = Keel_V1_PositionSnapshot(position, venue: venue, sequence: sequence, at: time)
+        snapshot.feesPaid = Keel_V1_Decimal(costs.fees)
+        snapshot.fundingPaid = Keel_V1_Decimal(costs.funding)
         if let details {
             snapshot.markPrice = Keel_V1_Decimal(details.markPrice)
             snapshot.unrealisedPnl = Keel_V1_Decimal(details.unrealisedPnL)

@@ -23,6 +23,8 @@ public struct TradeState: Sendable, Hashable, Codable {
     public var trailingDistance: Price?
     /// The best price since client-side trailing started.
     public var bestPrice: Price?
+    /// The venue refused its trailing stop: Keel trails instead.
+    public var trailingOnClient = false
     public var closeReason: String?
 
     public init(placedAt: Timestamp) {
@@ -127,7 +129,7 @@ public enum TradeManager {
             why = "break-even after take-profit \(plan.breakEvenAfterStep)"
         }
         if let trailing = plan.trailing, stepsFilled >= trailing.afterTarget {
-            switch trailing.venue {
+            switch state.trailingOnClient ? .client : trailing.venue {
             case .exchange:
                 if position.trailingStop == nil {
                     let distance = try state.trailingDistance ?? trailingDistance(trailing.offset, at: position.markPrice ?? position.averageEntryPrice, tick: plan.priceTick)

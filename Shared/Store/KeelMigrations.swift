@@ -248,6 +248,14 @@ public enum KeelMigrations {
                     recorded_at bigint    NOT NULL
                 );
                 CREATE INDEX exec_anomalies_by_time ON exec_anomalies (recorded_at DESC);
+                -- Funding settlements, once each by the venue's execution id; positive = paid.
+                CREATE TABLE exec_funding (
+                    funding_id text    PRIMARY KEY,
+                    symbol     text    NOT NULL,
+                    paid       numeric NOT NULL,
+                    paid_at    bigint  NOT NULL
+                );
+                CREATE INDEX exec_funding_by_symbol ON exec_funding (symbol, paid_at);
                 """
         ),
     ]

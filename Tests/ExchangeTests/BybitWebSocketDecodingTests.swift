@@ -66,6 +66,12 @@ struct BybitWebSocketDecodingTests {
         #expect(decodingError { _ = try BybitBookUpdate.decode(badType) }?.reason == .unknownEnumValue("partial"))
     }
 
+    @Test func fundingSettlementsArePaymentsNotFills() throws {
+        let frame = try push(#"{"id":"1","topic":"execution","creationTime":1,"data":[{"execId":"f-1","orderId":"","symbol":"BTCUSDT","side":"Buy","execPrice":"60000","execQty":"0.01","execFee":"0.06","execType":"Funding","isMaker":false,"execTime":"1767225600000"}]}"#)
+        guard case .funding(let payments)? = try BybitPrivateStream.decode(frame) else { Issue.record("expected funding"); return }
+        #expect(payments == [try FundingPayment(id: "f-1", symbol: try Symbol("BTCUSDT"), paid: try Money(parsing: "0.06"), time: Timestamp(milliseconds: 1_767_225_600_000))])
+    }
+
     @Test func ordersTheVenueMadeItselfAreLeftOut() throws {
         // A position's stop-loss order has no orderLinkId: not a client's order.
         let stopOrder = limitOrderItem.replacingOccurrences(of: #""orderLinkId":"keel-1""#, with: #""orderLinkId":"""#)

@@ -13,6 +13,8 @@ public enum BybitPrivateMessage: Sendable {
     /// Updates of the client's orders, with the venue's time of each.
     case orders([BybitOrderUpdate])
     case executions([Fill])
+    /// Funding settlements (pushed on `execution` with no order).
+    case funding([FundingPayment])
     case positions([Position])
     case wallets([BybitWalletBalance])
     /// A frame that could not be decoded; the stream goes on.
@@ -106,7 +108,13 @@ public final class BybitPrivateStream: Sendable {
             return .orders(try records.enumerated().filter { !$0.element.orderLinkID.isEmpty }.map { index, record in
                 BybitOrderUpdate(order: try validated(field: "data[\(index)]") { try record.order() }, updatedTime: record.updatedTime)
             })
-        case .execution: return .executions(try BybitStreamDecoder.data([BybitStreamExecution].self, of: push).compactMap(\.fill))
+        case .execution:
+            let executions = try BybitStreamDecoder.data([BybitStreamExecution].self, of: push)
+            let fills = executions.compactMap(\.fill)
+            let funding = executions.compactMap(\.funding)
+            // Bybit pushes settlements on their own; should one share a push with fills, the
+            // next poll reads it over REST.
+            return fills.isEmpty && !funding.isEmpty ? .funding(funding) : .executions(fills)
         case .position: return .positions(try BybitStreamDecoder.data([BybitStreamPosition].self, of: push).map(\.position))
         case .wallet: return .wallets(try BybitStreamDecoder.data([BybitWalletBalance].self, of: push))
         case nil: return nil

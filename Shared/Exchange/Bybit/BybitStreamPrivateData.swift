@@ -1,12 +1,16 @@
 import Core
 
 /// One `execution` push item as a Core `Fill`. The fee is in the settle coin (USDT) unless
-/// `feeCurrency` says otherwise. Executions of no order (funding settlements, `orderId` empty)
-/// are not fills: `fill` is nil for them.
+/// `feeCurrency` says otherwise. Executions of no order are not fills: a funding settlement
+/// (`execType` Funding) is a `FundingPayment` (its fee is what was paid), anything else of no
+/// order is neither.
 struct BybitStreamExecution: Decodable {
     let fill: Fill?
+    let funding: FundingPayment?
 
-    enum CodingKeys: String, CodingKey { case execId, orderId, symbol, side, execPrice, execQty, execFee, feeCurrency, isMaker, execTime }
+    enum CodingKeys: String, CodingKey {
+        case execId, orderId, symbol, side, execPrice, execQty, execFee, feeCurrency, isMaker, execTime, execType
+    }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -14,8 +18,18 @@ struct BybitStreamExecution: Decodable {
         let orderID = try c.bybitString(.orderId)
         guard !orderID.isEmpty else {
             fill = nil
+            let type = c.contains(.execType) ? try c.bybitString(.execType) : ""
+            guard type == "Funding" else {
+                funding = nil
+                return
+            }
+            let symbol = try c.bybitSymbol(.symbol)
+            let paid = Money(try c.bybitDecimal(.execFee))
+            let time = Timestamp(milliseconds: try c.bybitInteger(.execTime))
+            funding = try validated(field: jsonPath(c.codingPath)) { try FundingPayment(id: id, symbol: symbol, paid: paid, time: time) }
             return
         }
+        funding = nil
         let symbol = try c.bybitSymbol(.symbol)
         let side = try c.bybitSide(.side)
         let price = Price(try c.bybitDecimal(.execPrice))

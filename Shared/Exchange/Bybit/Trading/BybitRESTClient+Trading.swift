@@ -108,7 +108,15 @@ extension BybitRESTClient {
     /// pages, oldest first: what a restart or a silent private stream missed. Bybit keeps them
     /// queryable for two years; without `start` it answers the last seven days.
     public func executions(symbol: Symbol, orderID: String? = nil, since start: Timestamp? = nil) async throws -> [Fill] {
+        try await activity(symbol: symbol, orderID: orderID, since: start).fills
+    }
+
+    /// The fills and the funding settlements of `symbol` since `start`, all pages, oldest first.
+    public func activity(
+        symbol: Symbol, orderID: String? = nil, since start: Timestamp? = nil
+    ) async throws -> (fills: [Fill], funding: [FundingPayment]) {
         var all: [Fill] = []
+        var funding: [FundingPayment] = []
         var cursor: String?
         repeat {
             var query = [("category", "linear"), ("symbol", symbol.rawValue), ("limit", "100")]
@@ -118,9 +126,10 @@ extension BybitRESTClient {
             let body = try await get("/v5/execution/list", query: query, signed: true)
             let page = try BybitResponse.decode(BybitExecutionsPage.self, from: Data(body)).result
             all.append(contentsOf: page.fills)
+            funding.append(contentsOf: page.funding)
             cursor = page.nextPageCursor
         } while cursor != nil
-        return all.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+        return (all.sorted { ($0.time, $0.id) < ($1.time, $1.id) }, funding.sorted { ($0.time, $0.id) < ($1.time, $1.id) })
     }
 
     /// The position of `symbol` (a flat row when there is none).

@@ -245,10 +245,11 @@ public struct BybitAPIKeyInfo: Sendable, Hashable, Decodable {
     }
 }
 
-/// One page of `GET /v5/execution/list`: executions of orders as Core `Fill`s, newest first
-/// (funding settlements, which belong to no order, left out).
+/// One page of `GET /v5/execution/list`: executions of orders as Core `Fill`s and funding
+/// settlements, newest first.
 public struct BybitExecutionsPage: Sendable, Hashable, Decodable {
     public let fills: [Fill]
+    public let funding: [FundingPayment]
     /// nil on the last page.
     public let nextPageCursor: String?
 
@@ -256,7 +257,9 @@ public struct BybitExecutionsPage: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        fills = try c.decode([BybitStreamExecution].self, forKey: .list).compactMap(\.fill)
+        let executions = try c.decode([BybitStreamExecution].self, forKey: .list)
+        fills = executions.compactMap(\.fill)
+        funding = executions.compactMap(\.funding)
         nextPageCursor = try c.bybitCursor(.nextPageCursor)
     }
 }
