@@ -99,6 +99,21 @@ struct TradeManagerTests {
         #expect(try look(mark: "104.5", stop: "101") == [.setStopLoss(price("102.5"), reason: "trailing 2.0 behind 104.5")])
     }
 
+    @Test("when the venue refused its trailing stop, Keel trails the stop-loss itself")
+    func trailingFallback() throws {
+        let plan = Self.plan(breakEven: 0, trailing: TrailingPlan(offset: .distance(price("2")), afterTarget: 0, venue: .exchange))
+        var state = TradeState(placedAt: at(0))
+        state.phase = .open
+        state.openedAt = at(1_000)
+        state.entryFilled = qty("1.0")
+        let orders = [plan.entryID: Self.order(.filled, "1.0"), plan.stepID(0): Self.order(.new), plan.stepID(1): Self.order(.new)]
+        #expect(try TradeManager.evaluate(plan, &state, TradeFacts(now: at(2_000), orders: orders, position: Self.position(mark: "103")))
+                == [.setTrailingStop(distance: price("2.0"))])
+        state.trailingOnClient = true
+        #expect(try TradeManager.evaluate(plan, &state, TradeFacts(now: at(2_100), orders: orders, position: Self.position(mark: "103")))
+                == [.setStopLoss(price("101"), reason: "trailing 2.0 behind 103")])
+    }
+
     @Test("a limit entry that times out part-filled is cancelled, the rest taken at the market, the ladder scaled to the fill")
     func limitTimeout() throws {
         let plan = Self.plan(entry: .limit(price: price("99.5"), postOnly: true, timeoutMs: 60_000, onTimeout: .market))
