@@ -28,6 +28,15 @@ struct TradeManagerTests {
         OrderFacts(status: status, filledQuantity: qty(filled), updatedAt: status == nil ? nil : at(time))
     }
 
+    /// A trade whose entry filled in full at 1 s.
+    static func openState() -> TradeState {
+        var state = TradeState(placedAt: at(0))
+        state.phase = .open
+        state.openedAt = at(1_000)
+        state.entryFilled = qty("1.0")
+        return state
+    }
+
     static func places(_ actions: [TradeAction]) -> [TradeOrder] {
         actions.compactMap { if case .place(let order) = $0 { order } else { nil } }
     }
@@ -51,10 +60,7 @@ struct TradeManagerTests {
     @Test("after the first step fills the stop moves to the entry, rounded to the tick on the safe side, once")
     func breakEven() throws {
         let plan = Self.plan()
-        var state = TradeState(placedAt: at(0))
-        state.phase = .open
-        state.openedAt = at(1_000)
-        state.entryFilled = qty("1.0")
+        var state = Self.openState()
         var orders = [plan.entryID: Self.order(.filled, "1.0"), plan.stepID(0): Self.order(.filled, "0.5", at: 2_000),
                       plan.stepID(1): Self.order(.new)]
         let actions = try TradeManager.evaluate(plan, &state, TradeFacts(now: at(2_100), orders: orders, position: Self.position("0.5")))
@@ -69,10 +75,7 @@ struct TradeManagerTests {
     @Test("the venue's trailing stop starts after its step, at a distance fixed then")
     func exchangeTrailing() throws {
         let plan = Self.plan(breakEven: 0, trailing: TrailingPlan(offset: .fraction(try FixedPoint(parsing: "0.01")), afterTarget: 1, venue: .exchange))
-        var state = TradeState(placedAt: at(0))
-        state.phase = .open
-        state.openedAt = at(1_000)
-        state.entryFilled = qty("1.0")
+        var state = Self.openState()
         var orders = [plan.entryID: Self.order(.filled, "1.0"), plan.stepID(0): Self.order(.new), plan.stepID(1): Self.order(.new)]
         #expect(try TradeManager.evaluate(plan, &state, TradeFacts(now: at(1_500), orders: orders, position: Self.position())).isEmpty)
         orders[plan.stepID(0)] = Self.order(.filled, "0.5", at: 2_000)
@@ -84,10 +87,7 @@ struct TradeManagerTests {
     @Test("client-side trailing moves the stop after the best price and never back")
     func clientTrailing() throws {
         let plan = Self.plan(breakEven: 0, trailing: TrailingPlan(offset: .distance(price("2")), afterTarget: 0, venue: .client))
-        var state = TradeState(placedAt: at(0))
-        state.phase = .open
-        state.openedAt = at(1_000)
-        state.entryFilled = qty("1.0")
+        var state = Self.openState()
         let orders = [plan.entryID: Self.order(.filled, "1.0"), plan.stepID(0): Self.order(.new), plan.stepID(1): Self.order(.new)]
         func look(mark: String, stop: String) throws -> [TradeAction] {
             try TradeManager.evaluate(plan, &state, TradeFacts(now: at(2_000), orders: orders, position: Self.position(stop: stop, mark: mark)))
@@ -102,10 +102,7 @@ struct TradeManagerTests {
     @Test("when the venue refused its trailing stop, Keel trails the stop-loss itself")
     func trailingFallback() throws {
         let plan = Self.plan(breakEven: 0, trailing: TrailingPlan(offset: .distance(price("2")), afterTarget: 0, venue: .exchange))
-        var state = TradeState(placedAt: at(0))
-        state.phase = .open
-        state.openedAt = at(1_000)
-        state.entryFilled = qty("1.0")
+        var state = Self.openState()
         let orders = [plan.entryID: Self.order(.filled, "1.0"), plan.stepID(0): Self.order(.new), plan.stepID(1): Self.order(.new)]
         #expect(try TradeManager.evaluate(plan, &state, TradeFacts(now: at(2_000), orders: orders, position: Self.position(mark: "103")))
                 == [.setTrailingStop(distance: price("2.0"))])
@@ -149,10 +146,7 @@ struct TradeManagerTests {
     @Test("a position held past the limit is closed at the market with the ladder taken off; a crash before it was sent re-sends it")
     func timeExit() throws {
         let plan = Self.plan(maxHoldingMs: 3_600_000)
-        var state = TradeState(placedAt: at(0))
-        state.phase = .open
-        state.openedAt = at(1_000)
-        state.entryFilled = qty("1.0")
+        var state = Self.openState()
         var orders = [plan.entryID: Self.order(.filled, "1.0"), plan.stepID(0): Self.order(.new), plan.stepID(1): Self.order(.new)]
         let actions = try TradeManager.evaluate(plan, &state, TradeFacts(now: at(3_601_000), orders: orders, position: Self.position()))
         #expect(actions.prefix(2) == [.cancel(clientOrderID: plan.stepID(0), reason: "time exit"), .cancel(clientOrderID: plan.stepID(1), reason: "time exit")])
@@ -167,10 +161,7 @@ struct TradeManagerTests {
     @Test("an exit approval stops the ladder; a ladder step recorded but never answered is placed again")
     func closingAndReplacing() throws {
         let plan = Self.plan()
-        var state = TradeState(placedAt: at(0))
-        state.phase = .open
-        state.openedAt = at(1_000)
-        state.entryFilled = qty("1.0")
+        var state = Self.openState()
         let orders = [plan.entryID: Self.order(.filled, "1.0"), plan.stepID(0): Self.order(nil), plan.stepID(1): Self.order(.new)]
         #expect(Self.places(try TradeManager.evaluate(plan, &state, TradeFacts(now: at(2_000), orders: orders, position: Self.position()))).map(\.clientOrderID) == [plan.stepID(0)])
         TradeManager.beginClosing(&state, reason: "operator close")
