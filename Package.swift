@@ -159,7 +159,7 @@ let package = Package(
         .target(
             name: "Notifier",
             dependencies: [
-                "Store", "Bus", "Schemas", .product(name: "Hummingbird", package: "hummingbird"),
+                "Core", "Config", "Store", "Bus", "Schemas", "Exchange", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/Notifier", swiftSettings: swiftSettings),
@@ -192,7 +192,7 @@ let package = Package(
         service("signals", ["Bus", "Exchange", "MarketData", "Signals", "Strategy"]),
         service("risk", ["Config", "Core", "Bus", "Schemas", "Exchange", "Risk", "Ledger", "RiskDesk"]),
         service("execution", ["Bus", "Exchange", "Execution", "Locks"]),
-        service("notifier", ["Bus", "Notifier"]),
+        service("notifier", ["Bus", "Exchange", "Notifier", "Schemas"]),
 
         .executableTarget(
             name: "keel",
@@ -209,6 +209,7 @@ let package = Package(
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Core", "Config"], swiftSettings: swiftSettings),
         .testTarget(name: "OrderManagementTests", dependencies: ["OrderManagement", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotifierTests", dependencies: ["Notifier", "Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Risk", "Exchange", "ExchangeSimulator", "Core"],
             swiftSettings: swiftSettings),

@@ -49,10 +49,11 @@ public struct KeelConfig: Sendable, Equatable {
     public var signals: SignalsConfig
     public var execution: ExecutionConfig
     public var risk: RiskSettings
+    public var notifier: NotifierConfig
 
     /// Every credential in the configuration, for the log redactor: none may reach a log line.
     public var secrets: [Secret] {
-        [postgres.password, redis.password, exchange.apiSecret].compactMap { $0 }
+        [postgres.password, redis.password, exchange.apiSecret, notifier.telegram?.botToken].compactMap { $0 }
     }
 
     /// Reads the file at `path` (or `KEEL_CONFIG`, or none: defaults and environment only).
@@ -111,6 +112,7 @@ public struct KeelConfig: Sendable, Equatable {
         signals = try SignalsConfig(reading: reader, markets: markets)
         execution = try ExecutionConfig(reading: reader)
         risk = try RiskSettings(reading: reader, mode: mode)
+        notifier = try NotifierConfig(reading: reader)
 
         try reader.rejectUnknownFields()
     }

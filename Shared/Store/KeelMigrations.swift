@@ -258,5 +258,27 @@ public enum KeelMigrations {
                 CREATE INDEX exec_funding_by_symbol ON exec_funding (symbol, paid_at);
                 """
         ),
+        Migration(
+            version: 8,
+            name: "notify_outbox",
+            sql: """
+                -- Messages for humans until delivered, in order per recipient, once per dedupe key.
+                CREATE TABLE notify_outbox (
+                    id              bigserial PRIMARY KEY,
+                    channel         text      NOT NULL,  -- telegram | webhook
+                    recipient       text      NOT NULL,  -- chat id, webhook name
+                    dedupe_key      text      NOT NULL,
+                    text            text      NOT NULL,
+                    state           text      NOT NULL DEFAULT 'pending',  -- pending | sent | refused | dropped
+                    attempts        integer   NOT NULL DEFAULT 0,
+                    last_error      text      NOT NULL DEFAULT '',
+                    created_at      bigint    NOT NULL,
+                    next_attempt_at bigint    NOT NULL,
+                    sent_at         bigint,
+                    UNIQUE (channel, recipient, dedupe_key)
+                );
+                CREATE INDEX notify_outbox_pending ON notify_outbox (channel, recipient, id) WHERE state = 'pending';
+                """
+        ),
     ]
 }

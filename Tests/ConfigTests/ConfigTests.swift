@@ -35,6 +35,17 @@ struct ConfigTests {
         let strategy = config.signals.strategies[0]
         #expect(strategy.name == "macd_rsi" && strategy.timeframe == .m1 && strategy.symbols.map(\.rawValue) == ["BTCUSDT"])
         #expect(strategy.settings == StrategySettings() && strategy.timeframes == [.m1])
+        #expect(config.notifier.telegram == nil, "Telegram is off unless enabled")
+    }
+
+    @Test("Telegram: chats and the token (a secret the redactor knows)")
+    func telegram() throws {
+        let config = try load("notifier: {telegram: {enabled: true, operator_chats: [42, -100123], alert_chats: [42]}}", [
+            "KEEL_NOTIFIER_TELEGRAM_BOT_TOKEN": "123:abc",
+        ])
+        let telegram = try #require(config.notifier.telegram)
+        #expect(telegram.operatorChats == [42, -100_123] && telegram.alertChats == [42] && telegram.minimumSeverity == .warning)
+        #expect(config.secrets.contains { $0.value == "123:abc" })
     }
 
     @Test("the exchange section refuses what cannot trade", arguments: [
@@ -49,6 +60,11 @@ struct ConfigTests {
         ("signals: {strategies: {a: {timeframe: 4h}}}", "signals.strategies.a.timeframe"),
         ("signals: {strategies: {a: {timeframe: 2x}}}", "signals.strategies.a.timeframe"),
         ("signals: {warmup_bars: 10}", "signals.warmup_bars"),
+        ("notifier: {telegram: {enabled: true}}", "notifier.telegram.bot_token"),
+        ("notifier: {telegram: {enabled: true, bot_token: T, operator_chats: [alice]}}", "notifier.telegram.operator_chats"),
+        ("notifier: {telegram: {enabled: true, bot_token: T, min_severity: loud}}", "notifier.telegram.min_severity"),
+        ("execution: {orphan_orders: ignore}", "execution.orphan_orders"),
+        ("execution: {entry: {on_timeout: wait}}", "execution.entry.on_timeout"),
     ])
     func exchangeErrors(yaml: String, field: String) {
         #expect(failure(yaml)?.field == field)

@@ -1,0 +1,133 @@
+import Bus
+import Core
+import Logging
+import Notifier
+import Schemas
+import Store
+import Testing
+
+/// The Telegram bot against a local stand-in of the Bot API, PostgreSQL (the outbox) and the
+/// broker (operator commands).
+@Suite("Telegram bot", .serialized)
+struct TelegramBotTests {
+    static let logger = Logger(label: "keel.test.telegram")
+    static let operatorChat: Int64 = 4242
+
+    static func alert(_ id: String, _ title: String) -> Keel_V1_Alert {
+        Keel_V1_Alert(id: id, severity: .critical, source: "risk", title: title, text: "details of \(title)", at: Timestamp(milliseconds: 1))
+    }
+
+    /// Runs `body` with a bot over a scratch database and a fresh stand-in; `makeBot` makes a
+    /// new bot on the same outbox (a restart).
+    static func with(_ body: (TelegramStandIn, _ makeBot: () -> TelegramBot, PostgresPool, KafkaProducer) async throws -> Void) async throws {
+        let standIn = TelegramStandIn()
+        let baseURL = try await standIn.start()
+        defer { Task { await standIn.stop() } }
+        try await withScratchDatabase("telegram") { config in
+            let pool = PostgresPool(config: config)
+            defer { Task { await pool.close() } }
+            _ = try await Migrator().migrate(pool)
+            try await TopicAdmin(config: try TestEnvironment.kafka()).create([.init(name: Topic.opsCommands.rawValue, partitions: 3)])
+            let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
+            defer { producer.close() }
+            let settings = TelegramBot.Settings(
+                operatorChats: [operatorChat], alertChats: [operatorChat],
+                policy: DeliveryPolicy(minimumIntervalMs: 0, initialBackoffMs: 200, maximumBackoffMs: 1000), confirmationMs: 5000)
+            let makeBot = {
+                TelegramBot(
+                    client: TelegramClient(baseURL: baseURL, token: Secret(TelegramStandIn.token)), outbox: Outbox(pool: pool),
+                    producer: producer, settings: settings, logger: logger)
+            }
+            try await body(standIn, makeBot, pool, producer)
+        }
+    }
+
+    @Test("a 429 with retry_after holds the chat's queue exactly that long, then the message goes out once")
+    func retryAfter() async throws {
+        try await Self.with { standIn, makeBot, _, _ in
+            let bot = makeBot()
+            standIn.state.withLock { $0.rateLimited = 1 }
+            try await bot.notify(Self.alert("a-1", "Drawdown breaker tripped"))
+            #expect(try await bot.deliver() == 0, "Telegram said 429")
+            #expect(try await bot.deliver() == 0, "not before retry_after")
+            #expect(standIn.sent.isEmpty)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await bot.deliver() == 1)
+            #expect(standIn.sent == [.init(chatID: String(Self.operatorChat), text: "🛑 Drawdown breaker tripped\ndetails of Drawdown breaker tripped")])
+        }
+    }
+
+    @Test("messages wait in the outbox while Telegram is down, survive a restart, go out in order and once")
+    func outboxSurvivesARestart() async throws {
+        try await Self.with { standIn, makeBot, _, _ in
+            let first = makeBot()
+            standIn.state.withLock { $0.down = true }
+            for index in 1...3 { try await first.notify(Self.alert("b-\(index)", "Alert \(index)")) }
+            #expect(try await first.deliver() == 0)
+            standIn.state.withLock { $0.down = false }
+
+            let restarted = makeBot()
+            try await restarted.notify(Self.alert("b-2", "Alert 2"))  // Kafka delivers an alert again
+            try await Task.sleep(for: .milliseconds(250))  // past the backoff
+            #expect(try await restarted.deliver() == 1, "one batch")
+            let texts = standIn.sent.map(\.text)
+            #expect(texts.count == 1)
+            #expect(texts.first?.components(separatedBy: "\n\n").map { $0.components(separatedBy: "\n")[0] } == [
+                "🛑 Alert 1", "🛑 Alert 2", "🛑 Alert 3",
+            ])
+            #expect(try await restarted.deliver() == 0, "nothing sent twice")
+        }
+    }
+
+    @Test("commands from allow-listed chats become operator commands; others are refused and publish nothing")
+    func commands() async throws {
+        try await Self.with { standIn, makeBot, _, _ in
+            let bot = makeBot()
+            let stranger: Int64 = 666
+            standIn.receive("/pause", from: stranger)
+            let pause = standIn.receive("/pause", from: Self.operatorChat)
+            let close = standIn.receive("/close btcusdt", from: Self.operatorChat)
+            standIn.receive("/flatten confirm", from: Self.operatorChat)  // nothing asked: refused
+            standIn.receive("/flatten", from: Self.operatorChat)
+            let flatten = standIn.receive("/flatten confirm", from: Self.operatorChat)
+            standIn.receive("/launch rockets", from: Self.operatorChat)
+            try await bot.poll()
+            try await bot.poll()  // the same updates are not handled twice
+            _ = try await bot.deliver()
+
+            let commands = try await Self.commands(issuedBy: ["telegram:\(Self.operatorChat)", "telegram:\(stranger)"], count: 3)
+            #expect(commands.map(\.commandID) == ["telegram-\(pause)", "telegram-\(close)", "telegram-\(flatten)"])
+            #expect(commands.allSatisfy { $0.issuedBy == "telegram:\(Self.operatorChat)" })
+            if case .pause? = commands[0].command {} else { Issue.record("first is pause") }
+            if case .closeSymbol(let symbol)? = commands[1].command { #expect(symbol.symbol == "BTCUSDT") } else { Issue.record("second is close") }
+            if case .flattenAll? = commands[2].command {} else { Issue.record("third is flatten") }
+
+            let replies = standIn.sent
+            #expect(replies.first { $0.chatID == String(stranger) }?.text == "This chat may not command Keel.")
+            let mine = replies.filter { $0.chatID == String(Self.operatorChat) }.flatMap { $0.text.components(separatedBy: "\n\n") }
+            #expect(mine.contains("Nothing to confirm: send /flatten first."))
+            #expect(mine.contains { $0.hasPrefix("unknown command /launch") })
+        }
+    }
+
+    /// The operator commands on `ops.commands.v1` from `issuers`, waiting for `count` of them.
+    static func commands(issuedBy issuers: Set<String>, count: Int) async throws -> [Keel_V1_OperatorCommand] {
+        let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
+        defer { producer.close() }
+        let consumer = try KafkaConsumer(
+            config: try TestEnvironment.kafka(), groupID: TestEnvironment.uniqueName("telegram-reader"),
+            topics: [Topic.opsCommands.rawValue], deadLetters: producer, logger: logger)
+        let received = Received()
+        let reading = BusTesting.start(consumer) { received.append($0) }
+        defer {
+            consumer.stop()
+            reading.cancel()
+        }
+        func mine() -> [Keel_V1_OperatorCommand] {
+            received.all.compactMap { try? Keel_V1_OperatorCommand(serializedBytes: $0.value) }.filter { issuers.contains($0.issuedBy) }
+        }
+        try await BusTesting.waitUntil("\(count) operator commands") { mine().count >= count }
+        try await Task.sleep(for: .milliseconds(300))  // and no more
+        return mine().sorted { $0.issuedMs == $1.issuedMs ? $0.commandID < $1.commandID : $0.issuedMs < $1.issuedMs }
+    }
+}
