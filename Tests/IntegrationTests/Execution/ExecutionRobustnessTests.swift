@@ -55,12 +55,18 @@ struct ExecutionRobustnessTests {
                     try await Task.sleep(for: gap)
                 }
             }
-            let kills = 6
-            for kill in 1...kills {
-                try await Task.sleep(for: .milliseconds(Int64.random(in: 300...4000, using: &random)))
+            // Each kill lands while orders are being placed: once a random number of them is
+            // recorded, after a further random moment.
+            let kills = (1...6).map { _ in Int.random(in: 10...(orders.count - 10), using: &random) }.sorted()
+            for (number, recordedBeforeKill) in kills.enumerated() {
+                try await BusTesting.waitUntil("\(recordedBeforeKill) orders recorded", timeout: .seconds(90)) {
+                    try await ExecutionTesting.ledgerOrders(pool).count >= recordedBeforeKill
+                }
+                try await Task.sleep(for: .milliseconds(Int64.random(in: 0...300, using: &random)))
                 await stack.kill("execution")
                 let recorded = try await ExecutionTesting.ledgerOrders(pool)
-                print("kill \(kill)/\(kills): \(recorded.count) orders recorded, \(recorded.filter { $0.status == ExecutionLedger.submitting }.count) submitting")
+                let submitting = recorded.filter { $0.status == ExecutionLedger.submitting }.count
+                print("kill \(number + 1)/\(kills.count): \(recorded.count) orders recorded, \(submitting) still submitting")
                 try stack.launch("execution")
             }
             try await publishing.value
@@ -116,9 +122,13 @@ struct ExecutionRobustnessTests {
                     streaming: true)
             }
             let feeds = try instances.map { try $0.consume(topic, producer: producer) }
+            var contested = false
             try await BusTesting.waitUntil("both instances through every approval", timeout: .seconds(150)) {
-                feeds.allSatisfy { $0.2.count >= orders.count }
+                let handled = feeds.map(\.2.count)
+                if handled.allSatisfy({ (orders.count / 4...orders.count * 3 / 4).contains($0) }) { contested = true }
+                return handled.allSatisfy { $0 >= orders.count }
             }
+            #expect(contested, "both instances were halfway through the approvals at the same time")
             for (consumer, _, _) in feeds { consumer.stop() }
             for (_, task, _) in feeds { try await task.value }
             // The polling fallback settles whatever the streams have not recorded yet.
