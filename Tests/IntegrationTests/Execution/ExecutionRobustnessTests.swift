@@ -249,6 +249,36 @@ struct ExecutionRobustnessTests {
         }
     }
 
+    @Test("an exit larger than what is left of the position fills the rest, and polling goes on recording every symbol")
+    func oversizedExitKeepsPollingAlive() async throws {
+        let (btc, eth) = (ExecutionTesting.markets[0], ExecutionTesting.markets[1])
+        try await withExecution("exec_oversized", streaming: true, pollInterval: .milliseconds(200)) { simulator, instance in
+            var random = SplitMix64(seed: 13)
+            let tag = TestEnvironment.uniqueName("oversized")
+            let entry = try #require(try ExecutionTesting.script(count: 1, markets: [btc], tag: tag, using: &random).first)
+            // Sized for more than is open (part of the position closed elsewhere, e.g. an exchange-side
+            // target): the venue fills what is there and cancels the rest of the reduce-only order.
+            let exit = try ApprovedOrder(
+                intentID: "\(tag)-exit", symbol: btc.symbol, side: entry.side, kind: .exit,
+                quantity: Quantity(try entry.quantity.value + btc.quantity.value), referencePrice: btc.price,
+                leverage: FixedPoint(integer: 1), stopLoss: nil, takeProfits: [], reduceOnly: true)
+            let other = try #require(try ExecutionTesting.script(count: 1, markets: [eth], tag: tag, using: &random).first)
+            let links = Set(try [entry, exit, other].map { try VenueOrder.orderLinkID(intentID: $0.intentID) })
+            try await instance.desk.place(entry)
+            try await instance.desk.place(exit)
+            // Another symbol's fill reaches the ledger only through polling.
+            simulator.faults.mutePrivateStream(for: .seconds(30))
+            try await instance.desk.place(other)
+            try await BusTesting.waitUntil("the ledger to agree with the venue", timeout: .seconds(10)) {
+                try await ExecutionTesting.compare(
+                    client: instance.client, pool: instance.pool, symbols: [btc.symbol, eth.symbol], expectedLinks: links).agrees
+            }
+            let exitLink = try VenueOrder.orderLinkID(intentID: exit.intentID)
+            let recorded = try #require(try await ExecutionLedger(pool: instance.pool).order(clientOrderID: exitLink))
+            #expect(recorded.status == OrderStatus.cancelled.rawValue && recorded.filledQuantity == entry.quantity)
+        }
+    }
+
     /// Runs `body` with a fresh simulator and one execution instance on a scratch database.
     private func withExecution(
         _ prefix: String, clientTimeout: Duration = .seconds(10), streaming: Bool = false, pollInterval: Duration? = nil,
