@@ -116,11 +116,22 @@ struct ExecutionRobustnessTests {
             _ = try await Migrator().migrate(migrations)
             await migrations.close()
             let lockPrefix = TestEnvironment.uniqueName("keel-contest")
+            // Leases of a second, and now and then a create whose reply the venue holds past the
+            // lease (1.5 s) or past the client's timeout (4 s): the other instance takes the symbol
+            // over while the first still waits, and sends the same order again.
             let instances = try (0..<2).map { _ in
                 try ExecutionInstance(
                     simulatorPort: port, database: database, producer: producer, symbols: symbols, lockPrefix: lockPrefix,
-                    streaming: true)
+                    lockTTL: .seconds(1), clientTimeout: .seconds(3), streaming: true)
             }
+            let holds = Task {
+                var random = SplitMix64(seed: seed &+ 1)
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(Int64.random(in: 1500...3500, using: &random)))
+                    simulator.faults.holdNextCreate(for: Bool.random(using: &random) ? .milliseconds(1500) : .seconds(4))
+                }
+            }
+            defer { holds.cancel() }
             let feeds = try instances.map { try $0.consume(topic, producer: producer) }
             var contested = false
             try await BusTesting.waitUntil("both instances through every approval", timeout: .seconds(150)) {
@@ -129,6 +140,7 @@ struct ExecutionRobustnessTests {
                 return handled.allSatisfy { $0 >= orders.count }
             }
             #expect(contested, "both instances were halfway through the approvals at the same time")
+            holds.cancel()
             for (consumer, _, _) in feeds { consumer.stop() }
             for (_, task, _) in feeds { try await task.value }
             // The polling fallback settles whatever the streams have not recorded yet.
