@@ -56,13 +56,29 @@ struct ExecutionRobustnessTests {
                 }
             }
             // Each kill lands while orders are being placed: once a random number of them is
-            // recorded, after a further random moment.
+            // recorded, every other one after a further random moment, the others while the venue
+            // holds the reply of a create it has executed, before the service learns of the order.
             let kills = (1...6).map { _ in Int.random(in: 10...(orders.count - 10), using: &random) }.sorted()
+            let symbolOfLink = Dictionary(uniqueKeysWithValues: try orders.map {
+                (try VenueOrder.orderLinkID(intentID: $0.intentID), $0.symbol)
+            })
             for (number, recordedBeforeKill) in kills.enumerated() {
                 try await BusTesting.waitUntil("\(recordedBeforeKill) orders recorded", timeout: .seconds(90)) {
                     try await ExecutionTesting.ledgerOrders(pool).count >= recordedBeforeKill
                 }
-                try await Task.sleep(for: .milliseconds(Int64.random(in: 0...300, using: &random)))
+                if number.isMultiple(of: 2) {
+                    try await Task.sleep(for: .milliseconds(Int64.random(in: 0...300, using: &random)))
+                } else {
+                    simulator.faults.holdNextCreate(for: .seconds(5))
+                    try await BusTesting.waitUntil("a create executed and its reply held", timeout: .seconds(30)) {
+                        for order in try await ExecutionTesting.ledgerOrders(pool) where order.status == ExecutionLedger.submitting {
+                            if try await client.order(symbol: symbolOfLink[order.clientOrderID]!, orderLinkID: order.clientOrderID) != nil {
+                                return true
+                            }
+                        }
+                        return false
+                    }
+                }
                 await stack.kill("execution")
                 let recorded = try await ExecutionTesting.ledgerOrders(pool)
                 let submitting = recorded.filter { $0.status == ExecutionLedger.submitting }.count
