@@ -10,7 +10,7 @@ import Store
 /// One execution instance inside the test process, wired as `Services/execution` wires it: its
 /// own Redis connection and locks, PostgreSQL pool and REST client on the simulator's account;
 /// optionally the private stream feeding the desk and the polling fallback reconciling every
-/// `pollInterval`.
+/// `pollInterval`, which asks the venue about orders without news for `stuckOrderMs`.
 final class ExecutionInstance: Sendable {
     let desk: ExecutionDesk
     let pool: PostgresPool
@@ -21,7 +21,7 @@ final class ExecutionInstance: Sendable {
     init(
         simulatorPort port: Int, database: PostgresConfig, producer: KafkaProducer, symbols: [Symbol], lockPrefix: String,
         lockTTL: Duration = .seconds(5), clientTimeout: Duration = .seconds(10), streaming: Bool = false,
-        pollInterval: Duration? = nil
+        pollInterval: Duration? = nil, stuckOrderMs: Int64 = 30_000
     ) throws {
         pool = PostgresPool(config: database)
         client = ExecutionTesting.client(port: port, timeout: clientTimeout)
@@ -30,7 +30,9 @@ final class ExecutionInstance: Sendable {
             client: client, ledger: ExecutionLedger(pool: pool),
             locks: SymbolLocks(connection: redis, keyPrefix: lockPrefix, logger: ExecutionTesting.logger), producer: producer,
             venue: .simulator,
-            settings: .init(account: ExecutionTesting.credentials.apiKey, symbols: symbols, lockTTL: lockTTL, lockWait: .seconds(1)),
+            settings: .init(
+                account: ExecutionTesting.credentials.apiKey, symbols: symbols, lockTTL: lockTTL, lockWait: .seconds(1),
+                stuckOrderMs: stuckOrderMs),
             logger: ExecutionTesting.logger)
         self.desk = desk
         var tasks: [Task<Void, Never>] = []
