@@ -112,7 +112,7 @@ struct ExecutionRobustnessTests {
     @Test("two instances given the same 1,000 approvals at once place each order once, and venue and ledger agree")
     func contestedOrdersArePlacedOnce() async throws {
         let seed = testSeed()
-        print("ExecutionRobustnessTests.contestedOrdersArePlacedOnce seed \(seed)")
+        print("ExecutionRobustnessTests.contestedOrdersArePlacedOnce seed \(seed) (KEEL_TEST_SEED=\(seed) replays it)")
         var random = SplitMix64(seed: seed)
         let symbols = ExecutionTesting.markets.map(\.symbol)
         // 201 approvals per symbol: each ends with an entry still open.
@@ -150,7 +150,7 @@ struct ExecutionRobustnessTests {
             defer { holds.cancel() }
             let feeds = try instances.map { try $0.consume(topic, producer: producer) }
             var contested = false
-            try await BusTesting.waitUntil("both instances through every approval", timeout: .seconds(150)) {
+            try await BusTesting.waitUntil("both instances through every approval", timeout: .seconds(240)) {
                 let handled = feeds.map(\.2.count)
                 if handled.allSatisfy({ (orders.count / 4...orders.count * 3 / 4).contains($0) }) { contested = true }
                 return handled.allSatisfy { $0 >= orders.count }
