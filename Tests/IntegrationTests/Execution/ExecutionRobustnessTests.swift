@@ -14,8 +14,10 @@ import Testing
 /// Execution under failure, against the real broker, PostgreSQL, Redis and the exchange
 /// simulator over HTTP and WebSocket: the service killed with SIGKILL again and again, two
 /// instances contesting every order, a stale fencing token, a create whose reply times out
-/// after it executed, and a fill the private stream never delivers. Afterwards the venue holds
-/// each approval's order once and the ledger agrees with it: orders, fills, positions.
+/// after it executed, a fill the private stream never delivers, and an exit larger than the
+/// position. Afterwards the venue holds each approval's order once and the ledger agrees with
+/// it: orders, fills, positions. Tests with random choices print their seed; KEEL_TEST_SEED
+/// replays it.
 @Suite("Execution robustness", .serialized)
 struct ExecutionRobustnessTests {
     @Test("kill -9 of the execution service at random points of 200 orders: no order twice, every fill once, positions as at the venue")
