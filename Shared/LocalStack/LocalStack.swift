@@ -31,10 +31,12 @@ public final class LocalStack: @unchecked Sendable {
         /// Logs and the generated config go here.
         public var directory: URL
         public var logLevel: String
+        /// The services started: all five unless a test wants only some of them.
+        public var services: [String]
 
         public init(
             binDirectory: URL, brokerBinary: String, postgres: PostgresConfig, redis: RedisConfig, simulatorPort: Int,
-            extraConfig: String, directory: URL, logLevel: String = "info"
+            extraConfig: String, directory: URL, logLevel: String = "info", services: [String] = LocalStack.services
         ) {
             self.binDirectory = binDirectory
             self.brokerBinary = brokerBinary
@@ -44,6 +46,7 @@ public final class LocalStack: @unchecked Sendable {
             self.extraConfig = extraConfig
             self.directory = directory
             self.logLevel = logLevel
+            self.services = services
         }
     }
 
@@ -79,15 +82,15 @@ public final class LocalStack: @unchecked Sendable {
         config = try KeelConfig.load(path: configFile.path, environment: secrets)
     }
 
-    /// Starts the broker, creates the topics, the database (migrated) and the five services,
-    /// and returns once every service answers `/readyz`.
+    /// Starts the broker, creates the topics, the database (migrated) and the services of
+    /// `setup.services`, and returns once every one answers `/readyz`.
     public static func start(_ setup: Setup) async throws -> LocalStack {
         let database = "keel_stack_\(UInt32.random(in: 0...UInt32.max))"
         let stack = try LocalStack(setup: setup, brokerPort: try freeLoopbackPort(), database: database)
         do {
             try await stack.startInfrastructure(database: database)
-            for name in services { try stack.launch(name) }
-            for name in services { try await stack.waitUntilReady(name) }
+            for name in setup.services { try stack.launch(name) }
+            for name in setup.services { try await stack.waitUntilReady(name) }
         } catch {
             await stack.stop()
             throw error

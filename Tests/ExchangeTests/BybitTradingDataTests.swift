@@ -52,6 +52,14 @@ struct BybitTradingDataTests {
         #expect(order.type == .market && order.limitPrice == nil && order.averagePrice == nil)
     }
 
+    @Test("PartiallyFilledCanceled is a cancelled order that keeps what it filled")
+    func partiallyFilledCanceled() throws {
+        let item = limitOrderItem.replacingOccurrences(of: #""orderStatus":"PartiallyFilled""#, with: #""orderStatus":"PartiallyFilledCanceled""#)
+        let page = try BybitResponse.decode(BybitOrdersPage.self, from: bybitReply(#"{"list":[\#(item)]}"#)).result
+        let order = try #require(page.orders.first).order()
+        #expect(order.status == .cancelled && order.filledQuantity == Quantity(fp("0.05")))
+    }
+
     @Test("bad order payloads name the field")
     func badOrders() {
         let cases: [(String, String, (BybitDecodingError.Reason) -> Bool)] = [
