@@ -33,7 +33,7 @@ extension ExecutionDesk {
             for payment in activity.funding { try await ledger.record(payment) }
             if let position = try await venueCall({ try await self.client.position(symbol: symbol) }) {
                 let venuePosition = try position.position()
-                try await record(venuePosition, details: position)
+                try await record(venuePosition, details: position, venueTime: position.updatedTime)
                 if let difference = Reconciliation.positionDifference(
                     recorded: try await ledger.positionFromFills(symbol: symbol), venue: venuePosition) {
                     try await report(difference, action: "recorded the venue's position")
@@ -41,6 +41,7 @@ extension ExecutionDesk {
             }
             try await handleUnknownOrders(symbol)
         }
+        try await ledger.linkStrayFills()
         try await record(try await venueCall { try await self.client.walletBalance(coin: "USDT") })
         try await manageAllTrades()
     }

@@ -241,9 +241,9 @@ public actor ExecutionDesk {
             case .funding(let payments):
                 for payment in payments { try await ledger.record(payment) }
             case .positions(let positions):
-                for position in positions where settings.symbols.contains(position.symbol) {
-                    try await record(position, details: nil)
-                    touched.insert(position.symbol)
+                for update in positions where settings.symbols.contains(update.position.symbol) {
+                    try await record(update.position, details: nil, venueTime: update.updatedTime)
+                    touched.insert(update.position.symbol)
                 }
             case .wallets(let wallets):
                 for wallet in wallets { try await record(wallet) }
@@ -296,9 +296,9 @@ public actor ExecutionDesk {
         _ = try await producer.send(try ExecutionMessages.fill(fill, venue: venue))
     }
 
-    func record(_ position: Position, details: BybitPositionRecord?) async throws {
+    func record(_ position: Position, details: BybitPositionRecord?, venueTime: Timestamp?) async throws {
         let time = clock.now()
-        let sequence = try await ledger.record(position, details: details, at: time)
+        guard let sequence = try await ledger.record(position, details: details, venueTime: venueTime, at: time) else { return }
         let costs = position.isFlat ? (fees: Money.zero, funding: Money.zero) : try await ledger.costsOfOpenPosition(symbol: position.symbol)
         _ = try await producer.send(try ExecutionMessages.position(
             position, details: details, costs: costs, sequence: sequence, venue: venue, at: time))

@@ -24,6 +24,22 @@ enum TradeRows {
     }
 }
 
+extension TradeRows {
+    /// Closes the symbol's open and closing trades when a new entry is approved for it: risk
+    /// approves an entry only when the symbol has no position, so they are over, whether or not
+    /// Keel saw their position go flat (an exit filled between two looks). Without this they
+    /// would stay closing, and an open one would take the new position for its own. A trade
+    /// whose entry still works keeps managing it (its timeout and expiry cancel it).
+    static func supersede(symbol: Symbol, by intentID: String, at time: Timestamp, on connection: PostgresConnection) async throws {
+        try await connection.execute(
+            """
+            UPDATE exec_trades SET phase = 'closed', close_reason = $3,
+                   state = jsonb_set(jsonb_set(state, '{phase}', '"closed"'), '{closeReason}', to_jsonb($3::text)), updated_at = $4
+            WHERE symbol = $1 AND phase IN ('open', 'closing') AND intent_id <> $2
+            """, [symbol.rawValue, intentID, "superseded by the entry of intent \(intentID)", time.milliseconds])
+    }
+}
+
 /// `exec_anomalies` rows: what execution found wrong and what it did about it.
 enum Anomalies {
     static func insert(

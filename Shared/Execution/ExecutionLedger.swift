@@ -55,7 +55,8 @@ public struct ExecutionLedger: Sendable {
                 [request.orderLinkID, intentID, request.symbol.rawValue, request.side.rawValue,
                  limitPrice == nil ? "market" : "limit", role, Self.submitting, request.reduceOnly, request.quantity,
                  limitPrice, fence, time.milliseconds])
-            if let trade {
+            if let trade, inserted.affectedRows == 1 {
+                try await TradeRows.supersede(symbol: request.symbol, by: trade.plan.intentID, at: time, on: connection)
                 try await TradeRows.insert(trade.plan, trade.state, fence: fence, at: time, on: connection)
             }
             if inserted.affectedRows == 1 { return .new }
@@ -103,6 +104,17 @@ public struct ExecutionLedger: Sendable {
             UPDATE exec_orders SET fees_paid = (SELECT coalesce(sum(fee), 0) FROM exec_fills WHERE venue_order_id = $1)
             WHERE venue_order_id = $1
             """, [venueOrderID])
+    }
+
+    /// Ties fills still without their order to it: a fill and its order's first report recorded
+    /// at the same moment can each miss the other. Reconciliation sweeps them up.
+    public func linkStrayFills() async throws {
+        let stray = try await pool.execute(
+            """
+            SELECT DISTINCT exec_fills.venue_order_id FROM exec_fills JOIN exec_orders USING (venue_order_id)
+            WHERE exec_fills.client_order_id = ''
+            """).rows.map { try $0.string(0) }
+        for venueOrderID in stray { try await linkFills(venueOrderID: venueOrderID) }
     }
 
     /// The order did not reach the venue, or the venue refused it.
@@ -191,15 +203,20 @@ public struct ExecutionLedger: Sendable {
         return true
     }
 
-    /// Records the symbol's position; returns its new sequence number. Without `details` (a
-    /// stream push) the venue's stops, mark and liquidation price recorded before are kept.
-    public func record(_ position: Position, details: BybitPositionRecord?, at time: Timestamp) async throws -> UInt64 {
+    /// Records the symbol's position; returns its new sequence number, or nil when the record
+    /// holds a newer state (by the venue's `venueTime`: a late stream push, a slow poll).
+    /// Without `details` (a stream push) the venue's stops, mark and liquidation price recorded
+    /// before are kept.
+    public func record(
+        _ position: Position, details: BybitPositionRecord?, venueTime: Timestamp?, at time: Timestamp
+    ) async throws -> UInt64? {
         let result = try await pool.execute(
             """
             INSERT INTO exec_positions (symbol, side, size, average_price, mark_price, unrealised_pnl, realised_pnl, leverage,
-                                        liquidation_price, stop_loss, take_profit, trailing_stop, sequence, updated_at)
+                                        liquidation_price, stop_loss, take_profit, trailing_stop, sequence, updated_at,
+                                        venue_updated_at)
             VALUES ($1, $2, $3::numeric, $4::numeric, $5::numeric, coalesce($6::numeric, 0), $7::numeric, $8::numeric,
-                    $9::numeric, $10::numeric, $11::numeric, $12::numeric, 1, $13)
+                    $9::numeric, $10::numeric, $11::numeric, $12::numeric, 1, $13, $15::bigint)
             ON CONFLICT (symbol) DO UPDATE SET
                 side = EXCLUDED.side, size = EXCLUDED.size, average_price = EXCLUDED.average_price,
                 realised_pnl = EXCLUDED.realised_pnl, leverage = EXCLUDED.leverage,
@@ -209,13 +226,17 @@ public struct ExecutionLedger: Sendable {
                 stop_loss = CASE WHEN $14 THEN EXCLUDED.stop_loss ELSE exec_positions.stop_loss END,
                 take_profit = CASE WHEN $14 THEN EXCLUDED.take_profit ELSE exec_positions.take_profit END,
                 trailing_stop = CASE WHEN $14 THEN EXCLUDED.trailing_stop ELSE exec_positions.trailing_stop END,
-                sequence = exec_positions.sequence + 1, updated_at = EXCLUDED.updated_at
+                sequence = exec_positions.sequence + 1, updated_at = EXCLUDED.updated_at,
+                venue_updated_at = coalesce(EXCLUDED.venue_updated_at, exec_positions.venue_updated_at)
+            WHERE EXCLUDED.venue_updated_at IS NULL OR exec_positions.venue_updated_at IS NULL
+               OR EXCLUDED.venue_updated_at >= exec_positions.venue_updated_at
             RETURNING sequence
             """,
             [position.symbol.rawValue, position.side?.rawValue, position.size, position.averageEntryPrice,
              details?.markPrice, details?.unrealisedPnL, position.realisedPnL, position.leverage, details?.liquidationPrice,
-             details?.stopLoss, details?.takeProfit, details?.trailingStop, time.milliseconds, details != nil])
-        return UInt64(try result.single().int64(0))
+             details?.stopLoss, details?.takeProfit, details?.trailingStop, time.milliseconds, details != nil,
+             venueTime?.milliseconds])
+        return try result.rows.first.map { UInt64(try $0.int64(0)) }
     }
 
     /// Records the account's equity at `time`.

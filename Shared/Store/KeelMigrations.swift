@@ -214,7 +214,8 @@ public enum KeelMigrations {
                 -- overwrites a newer one.
                 ALTER TABLE exec_orders ADD COLUMN venue_updated_at bigint;
                 CREATE INDEX exec_orders_by_intent ON exec_orders (intent_id);
-                ALTER TABLE exec_positions ADD COLUMN trailing_stop numeric;
+                -- The venue's time of the recorded state: an older report never overwrites it.
+                ALTER TABLE exec_positions ADD COLUMN trailing_stop numeric, ADD COLUMN venue_updated_at bigint;
                 -- One row per approved entry: its plan (ladder, break-even, trailing, timeouts)
                 -- and where it is; changed only under the symbol's lock, with its fencing token.
                 CREATE TABLE exec_trades (

@@ -65,7 +65,7 @@ struct BybitWebSocketPrivateTests {
             #expect(fill.id == "e-1" && fill.orderID == "o-1" && fill.isMaker && fill.feeCurrency == "USDT")
             #expect(fill.fee == (try Money(parsing: "0.0864")) && fill.time == now)
 
-            let position = try #require(await recorder.wait { message -> Position? in if case .positions(let positions) = message { positions.first } else { nil } }?.value)
+            let position = try #require(await recorder.wait { message -> Position? in if case .positions(let positions) = message { positions.first?.position } else { nil } }?.value)
             #expect(position.side == .buy)
             #expect(position.size == (try Quantity(parsing: "0.004")))
             #expect(position.averageEntryPrice == (try Price(parsing: "60000")))
@@ -144,7 +144,7 @@ struct BybitWebSocketPrivateTests {
                 ("entryPrice", .string("0")), ("cumRealisedPnl", .string("0")), ("leverage", .string("10")),
             ])
             simulator.privateStreams.publish(PrivateStreamEvent(apiKey: "keel-sim-key", topic: "position", data: [flat], time: simulator.clock.now()))
-            let position = try #require(await recorder.wait { message -> Position? in if case .positions(let positions) = message { positions.first } else { nil } }?.value)
+            let position = try #require(await recorder.wait { message -> Position? in if case .positions(let positions) = message { positions.first?.position } else { nil } }?.value)
             #expect(position.isFlat)
             #expect(position.symbol == (try Symbol("ETHUSDT")))
         }

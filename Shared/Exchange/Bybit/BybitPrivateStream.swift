@@ -15,7 +15,7 @@ public enum BybitPrivateMessage: Sendable {
     case executions([Fill])
     /// Funding settlements (pushed on `execution` with no order).
     case funding([FundingPayment])
-    case positions([Position])
+    case positions([BybitPositionUpdate])
     case wallets([BybitWalletBalance])
     /// A frame that could not be decoded; the stream goes on.
     case decodingFailed(BybitDecodingError)
@@ -115,7 +115,7 @@ public final class BybitPrivateStream: Sendable {
             // Bybit pushes settlements on their own; should one share a push with fills, the
             // next poll reads it over REST.
             return fills.isEmpty && !funding.isEmpty ? .funding(funding) : .executions(fills)
-        case .position: return .positions(try BybitStreamDecoder.data([BybitStreamPosition].self, of: push).map(\.position))
+        case .position: return .positions(try BybitStreamDecoder.data([BybitStreamPosition].self, of: push).map(\.update))
         case .wallet: return .wallets(try BybitStreamDecoder.data([BybitWalletBalance].self, of: push))
         case nil: return nil
         }
@@ -130,6 +130,18 @@ public struct BybitOrderUpdate: Sendable, Hashable {
 
     public init(order: Order, updatedTime: Timestamp) {
         self.order = order
+        self.updatedTime = updatedTime
+    }
+}
+
+/// One position update from the venue, with the venue's time of it when the push carries one:
+/// an older update never overwrites a newer record.
+public struct BybitPositionUpdate: Sendable, Hashable {
+    public let position: Position
+    public let updatedTime: Timestamp?
+
+    public init(position: Position, updatedTime: Timestamp?) {
+        self.position = position
         self.updatedTime = updatedTime
     }
 }

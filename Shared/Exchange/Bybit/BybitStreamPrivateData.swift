@@ -47,9 +47,9 @@ struct BybitStreamExecution: Decodable {
 
 /// One `position` push item as a Core `Position` (side "" or "None" is flat).
 struct BybitStreamPosition: Decodable {
-    let position: Position
+    let update: BybitPositionUpdate
 
-    enum CodingKeys: String, CodingKey { case symbol, side, size, entryPrice, avgPrice, cumRealisedPnl, leverage }
+    enum CodingKeys: String, CodingKey { case symbol, side, size, entryPrice, avgPrice, cumRealisedPnl, leverage, updatedTime }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -66,8 +66,10 @@ struct BybitStreamPosition: Decodable {
         let entry = try c.bybitOptionalDecimal(.entryPrice) ?? c.bybitOptionalDecimal(.avgPrice) ?? .zero
         let realised = Money(try c.bybitDecimal(.cumRealisedPnl))
         let leverage = try c.bybitDecimal(.leverage)
-        position = try validated(field: jsonPath(c.codingPath)) {
+        let position = try validated(field: jsonPath(c.codingPath)) {
             try Position(symbol: symbol, side: side, size: size, averageEntryPrice: Price(entry), realisedPnL: realised, leverage: leverage)
         }
+        let updated = c.contains(.updatedTime) ? Timestamp(milliseconds: try c.bybitInteger(.updatedTime)) : nil
+        update = BybitPositionUpdate(position: position, updatedTime: updated)
     }
 }
