@@ -38,6 +38,7 @@ public actor TelegramBot {
 
     let client: TelegramClient
     let outbox: Outbox
+    let replies: OperatorReplies
     let producer: KafkaProducer
     let settings: Settings
     let clock: any TradingClock
@@ -52,6 +53,7 @@ public actor TelegramBot {
     ) {
         self.client = client
         self.outbox = outbox
+        replies = OperatorReplies(pool: outbox.pool)
         self.producer = producer
         self.settings = settings
         self.clock = clock
@@ -142,8 +144,12 @@ public actor TelegramBot {
         switch request {
         case .help:
             return try await reply(update, OperatorRequest.usage)
-        case .status, .positions, .pnl:
-            return try await reply(update, "Not answered here yet: open the dashboard.")
+        case .status:
+            return try await reply(update, try await replies.status())
+        case .positions:
+            return try await reply(update, try await replies.positions())
+        case .pnl:
+            return try await reply(update, try await replies.pnl(now: clock.now()))
         case .flatten:
             pendingFlatten[update.chatID] = clock.now().adding(milliseconds: settings.confirmationMs)
             return try await reply(update, "Close every position at the market? Send /flatten confirm within \(settings.confirmationMs / 1000) s.")

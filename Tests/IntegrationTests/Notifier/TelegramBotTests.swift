@@ -110,6 +110,48 @@ struct TelegramBotTests {
         }
     }
 
+    @Test("/status, /positions and /pnl answer from what risk and execution recorded")
+    func readCommands() async throws {
+        try await Self.with { standIn, makeBot, pool, _ in
+            let bot = makeBot()
+            standIn.receive("/positions", from: Self.operatorChat)
+            try await bot.poll()
+            _ = try await bot.deliver()
+            #expect(standIn.sent.last?.text == "No open positions.")
+
+            try await pool.execute(
+                """
+                INSERT INTO exec_positions (symbol, side, size, average_price, mark_price, unrealised_pnl, realised_pnl, leverage,
+                                            sequence, updated_at)
+                VALUES ('BTCUSDT', 'buy', 0.010, 60000.5, 60100.5, 1.00, 0, 5, 1, 1)
+                """)
+            try await pool.execute(
+                """
+                INSERT INTO account_equity (account, currency, equity, wallet_balance, available_balance, unrealised_pnl, margin_used,
+                                            recorded_at)
+                VALUES ('a', 'USDT', 10001.25, 10000.25, 9000, 1.00, 120, 1)
+                """)
+            try await pool.execute(
+                "INSERT INTO risk_control (account, paused, paused_reason) VALUES ('a', true, 'operator telegram:4242')")
+            let now = Timestamp.systemNow().milliseconds
+            try await pool.execute(
+                """
+                INSERT INTO exec_fills (fill_id, client_order_id, venue_order_id, symbol, side, price, quantity, fee, fee_currency,
+                                        is_maker, realised_pnl, filled_at)
+                VALUES ('f1', 'k1', 'v1', 'BTCUSDT', 'sell', 60500, 0.005, 0.166, 'USDT', false, 2.334, $1)
+                """, [now])
+            for command in ["/status", "/positions", "/pnl"] { standIn.receive(command, from: Self.operatorChat) }
+            try await bot.poll()
+            _ = try await bot.deliver()
+            let answers = try #require(standIn.sent.last?.text).components(separatedBy: "\n\n")
+            #expect(answers == [
+                "⏸ Paused: operator telegram:4242\nOpen positions: 1\nEquity: 10001.25 USDT (unrealised 1.00)",
+                "BTCUSDT long 0.010 @ 60000.5 · mark 60100.5 · uPnL 1.00",
+                "Realised today (UTC): 2.334 USDT over 1 fills\nEquity: 10001.25 USDT (unrealised 1.00)",
+            ])
+        }
+    }
+
     /// The operator commands on `ops.commands.v1` from `issuers`, waiting for `count` of them.
     static func commands(issuedBy issuers: Set<String>, count: Int) async throws -> [Keel_V1_OperatorCommand] {
         let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
