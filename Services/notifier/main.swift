@@ -6,7 +6,7 @@ import Schemas
 
 // The notifier service: the read-only dashboard API on the service's HTTP port (next to
 // /healthz, /readyz and /metrics), alerts as log lines and, when configured, the Telegram bot
-// (alerts through the outbox, operator commands in). Every instance serves the API; the alerts
+// (alerts, entries, exits and rejections through the outbox; operator commands in). Every instance serves the API; the alerts
 // are shared out across instances (one group); the outbox is delivered by whichever instance
 // holds a chat at the time.
 await ServiceRuntime.main(service: "notifier") { dependencies, logger in
@@ -21,8 +21,12 @@ await ServiceRuntime.main(service: "notifier") { dependencies, logger in
         config: dependencies.config.kafka, groupID: ConsumerGroup.notifier.name, topics: ConsumerGroup.notifier.topicNames,
         deadLetters: dependencies.producer, logger: logger)
     let alertsIn = ConsumerService(consumer) { message in
-        let alert = try alerts.consume(message)
-        try await bot?.notify(alert)
+        if message.topic == Topic.opsAlerts.rawValue {
+            let alert = try alerts.consume(message)
+            try await bot?.notify(alert)
+        } else {
+            try await bot?.notice(message)
+        }
     }
     guard let bot, let telegram = dependencies.config.notifier.telegram else { return [alertsIn] }
     return [alertsIn, TaskService.every(.milliseconds(telegram.pollIntervalMs)) {

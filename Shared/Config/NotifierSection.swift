@@ -20,6 +20,8 @@ public struct TelegramConfig: Sendable, Equatable {
     public var minimumIntervalMs: Int
     /// How often the outbox is delivered and commands are read.
     public var pollIntervalMs: Int
+    /// Entries, exits, venue closes and risk rejections go to the alert chats too.
+    public var tradeNotices: Bool
 }
 
 extension NotifierConfig {
@@ -43,6 +45,7 @@ extension NotifierConfig {
             alertChats: try chats("notifier.telegram.alert_chats"),
             minimumSeverity: try reader.choice("notifier.telegram.min_severity", default: .warning),
             minimumIntervalMs: try reader.int("notifier.telegram.min_interval_ms", default: 1000, in: 0...60_000),
-            pollIntervalMs: try reader.int("notifier.telegram.poll_interval_ms", default: 1000, in: 100...60_000))
+            pollIntervalMs: try reader.int("notifier.telegram.poll_interval_ms", default: 1000, in: 100...60_000),
+            tradeNotices: try reader.bool("notifier.telegram.trade_notices", default: true))
     }
 }

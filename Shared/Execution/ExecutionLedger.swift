@@ -276,7 +276,8 @@ public struct ExecutionLedger: Sendable {
         try await pool.execute(
             """
             SELECT client_order_id, intent_id, venue_order_id, symbol, side, role, status, reduce_only, quantity::text,
-                   filled_quantity::text, average_price::text, fees_paid::text, reject_reason, created_at, updated_at
+                   filled_quantity::text, average_price::text, fees_paid::text, reject_reason, created_at, updated_at,
+                   limit_price::text
             FROM exec_orders WHERE client_order_id = $1
             """, [clientOrderID]
         ).rows.first.map(RecordedOrder.init(row:))
@@ -294,6 +295,8 @@ public struct RecordedOrder: Sendable, Hashable {
     public let status: String
     public let reduceOnly: Bool
     public let quantity: Quantity
+    /// nil for a market order.
+    public let limitPrice: Price?
     public let filledQuantity: Quantity
     public let averagePrice: Price?
     public let feesPaid: Money
@@ -318,6 +321,7 @@ public struct RecordedOrder: Sendable, Hashable {
         rejectReason = try row.string(12)
         createdAt = Timestamp(milliseconds: try row.int64(13))
         updatedAt = Timestamp(milliseconds: try row.int64(14))
+        limitPrice = try row.optionalString(15).map { Price(try FixedPoint(parsing: $0)) }
     }
 }
 

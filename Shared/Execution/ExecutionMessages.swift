@@ -15,10 +15,21 @@ enum ExecutionMessages {
         update.symbol = order.symbol.rawValue
         update.venue = venue
         update.side = Keel_V1_Side(order.side)
-        update.orderType = .market
-        update.role = order.role == "exit" ? .exit : .entry
+        update.role = switch order.role {
+        case "entry": .entry
+        case "exit": .exit
+        case "take_profit": .takeProfit
+        default: .unspecified  // adopted: not placed by Keel
+        }
         update.status = status(order.status)
-        update.timeInForce = .ioc
+        if let limit = order.limitPrice {
+            update.orderType = .limit
+            update.timeInForce = .gtc
+            update.price = Keel_V1_Decimal(limit)
+        } else {
+            update.orderType = .market
+            update.timeInForce = .ioc
+        }
         update.reduceOnly = order.reduceOnly
         update.qty = Keel_V1_Decimal(order.quantity)
         update.filledQty = Keel_V1_Decimal(order.filledQuantity)

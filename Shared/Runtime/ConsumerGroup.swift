@@ -16,7 +16,7 @@ public enum ConsumerGroup: String, CaseIterable, Sendable {
         case .signals: [.mdCandles]
         case .risk: [.signalsIntents]
         case .execution: [.riskOrders]
-        case .notifier: [.opsAlerts]
+        case .notifier: [.opsAlerts, .execOrders, .execFills, .riskRejections]
         }
     }
 

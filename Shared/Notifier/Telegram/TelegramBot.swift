@@ -21,11 +21,14 @@ public actor TelegramBot {
         public var policy: DeliveryPolicy
         /// How long a `/flatten` waits for its `/flatten confirm`.
         public var confirmationMs: Int64
+        /// Entries, exits, venue closes and rejections go to the alert chats too.
+        public var tradeNotices: Bool
 
         public init(
             operatorChats: Set<Int64>, alertChats: [Int64], minimumSeverity: Keel_V1_Severity = .warning,
-            policy: DeliveryPolicy = DeliveryPolicy(), confirmationMs: Int64 = 60_000
+            policy: DeliveryPolicy = DeliveryPolicy(), confirmationMs: Int64 = 60_000, tradeNotices: Bool = true
         ) {
+            self.tradeNotices = tradeNotices
             self.operatorChats = operatorChats
             self.alertChats = alertChats
             self.minimumSeverity = minimumSeverity
@@ -39,6 +42,7 @@ public actor TelegramBot {
     let client: TelegramClient
     let outbox: Outbox
     let replies: OperatorReplies
+    let notices: TradeNotices
     let producer: KafkaProducer
     let settings: Settings
     let clock: any TradingClock
@@ -54,13 +58,23 @@ public actor TelegramBot {
         self.client = client
         self.outbox = outbox
         replies = OperatorReplies(pool: outbox.pool)
+        notices = TradeNotices(pool: outbox.pool)
         self.producer = producer
         self.settings = settings
         self.clock = clock
         self.logger = logger
     }
 
-    // MARK: - Alerts out
+    // MARK: - Alerts and trades out
+
+    /// Queues the notice of an execution or risk message (an entry, an exit with its PnL, a
+    /// venue close, a rejection) for every alert chat, once per event.
+    public func notice(_ message: ConsumedMessage) async throws {
+        guard settings.tradeNotices, let notice = try await notices.notice(for: message) else { return }
+        for chat in settings.alertChats {
+            try await outbox.enqueue(channel: Self.channel, recipient: String(chat), dedupeKey: notice.key, text: notice.text, at: clock.now())
+        }
+    }
 
     /// Queues `alert` for every alert chat (once per alert id), unless it is below the
     /// minimum severity.
@@ -190,6 +204,6 @@ extension TelegramBot.Settings {
         }
         self.init(
             operatorChats: Set(config.operatorChats), alertChats: config.alertChats, minimumSeverity: severity,
-            policy: DeliveryPolicy(minimumIntervalMs: Int64(config.minimumIntervalMs)))
+            policy: DeliveryPolicy(minimumIntervalMs: Int64(config.minimumIntervalMs)), tradeNotices: config.tradeNotices)
     }
 }

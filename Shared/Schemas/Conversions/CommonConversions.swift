@@ -12,7 +12,7 @@ extension Keel_V1_Decimal {
     }
 
     /// The exact value; `field` names it in the error.
-    func fixedPoint(_ message: String, _ field: String) throws(SchemaConversionError) -> FixedPoint {
+    public func fixedPoint(_ message: String, _ field: String) throws(SchemaConversionError) -> FixedPoint {
         guard scale <= UInt32(FixedPoint.maxScale), let value = try? FixedPoint(units: units, scale: UInt8(scale)) else {
             throw SchemaConversionError(message: message, field: field, reason: "scale \(scale) is above \(FixedPoint.maxScale)")
         }

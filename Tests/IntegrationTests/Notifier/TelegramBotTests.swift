@@ -152,6 +152,68 @@ struct TelegramBotTests {
         }
     }
 
+    @Test("entries, exits with their PnL, venue closes and rejections reach the alert chats once each")
+    func tradeNotices() async throws {
+        try await Self.with { standIn, makeBot, pool, _ in
+            let bot = makeBot()
+            try await pool.execute(
+                """
+                INSERT INTO exec_fills (fill_id, client_order_id, venue_order_id, symbol, side, price, quantity, fee, fee_currency,
+                                        is_maker, realised_pnl, filled_at)
+                VALUES ('x1', 'keel-exit', 'v2', 'BTCUSDT', 'sell', 60500, 0.005, 0.166, 'USDT', false, 2.334, 1),
+                       ('s1', '', 'v3', 'BTCUSDT', 'sell', 59900, 0.005, 0.165, 'USDT', false, -0.665, 2)
+                """)
+            func message(_ topic: Topic, _ value: [UInt8]) -> ConsumedMessage {
+                ConsumedMessage(topic: topic.rawValue, partition: 0, offset: 0, key: nil, value: value)
+            }
+            var entry = Keel_V1_OrderUpdate()
+            entry.clientOrderID = "keel-entry"
+            entry.symbol = "BTCUSDT"
+            entry.side = .buy
+            entry.role = .entry
+            entry.status = .filled
+            entry.filledQty = Keel_V1_Decimal(try FixedPoint(parsing: "0.010"))
+            entry.avgFillPrice = Keel_V1_Decimal(try FixedPoint(parsing: "60000.5"))
+            var exit = entry
+            exit.clientOrderID = "keel-exit"
+            exit.role = .exit
+            exit.side = .sell
+            exit.filledQty = Keel_V1_Decimal(try FixedPoint(parsing: "0.005"))
+            exit.avgFillPrice = Keel_V1_Decimal(try FixedPoint(parsing: "60500"))
+            var working = entry
+            working.status = .new
+            var venueClose = Keel_V1_Fill()
+            venueClose.fillID = "s1"
+            venueClose.symbol = "BTCUSDT"
+            venueClose.qty = Keel_V1_Decimal(try FixedPoint(parsing: "0.005"))
+            venueClose.price = Keel_V1_Decimal(try FixedPoint(parsing: "59900"))
+            var rejection = Keel_V1_Rejection()
+            rejection.intentID = "i-9"
+            rejection.symbol = "ETHUSDT"
+            rejection.side = .sell
+            rejection.kind = .entry
+            rejection.reasons = [.maxOpenPositions]
+            rejection.message = "[max_open_positions] 3 open, limit 3"
+            var duplicate = rejection
+            duplicate.intentID = "i-10"
+            duplicate.reasons = [.duplicate]
+            for item in [
+                message(.execOrders, try working.serializedBytes()), message(.execOrders, try entry.serializedBytes()),
+                message(.execOrders, try entry.serializedBytes()), message(.execOrders, try exit.serializedBytes()),
+                message(.execFills, try venueClose.serializedBytes()), message(.riskRejections, try rejection.serializedBytes()),
+                message(.riskRejections, try duplicate.serializedBytes()),
+            ] { try await bot.notice(item) }
+            _ = try await bot.deliver()
+            #expect(standIn.sent.count == 1)
+            #expect(standIn.sent.first?.text.components(separatedBy: "\n\n") == [
+                "✅ Entered BTCUSDT long 0.010 @ 60000.5",
+                "📤 Exit BTCUSDT 0.005 @ 60500 · PnL 2.334 USDT",
+                "🔔 BTCUSDT closed on the venue (stop-loss, take-profit or trailing stop): 0.005 @ 59900 · PnL -0.665 USDT",
+                "🚫 ETHUSDT short entry rejected by risk: [max_open_positions] 3 open, limit 3",
+            ])
+        }
+    }
+
     /// The operator commands on `ops.commands.v1` from `issuers`, waiting for `count` of them.
     static func commands(issuedBy issuers: Set<String>, count: Int) async throws -> [Keel_V1_OperatorCommand] {
         let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
