@@ -6,7 +6,8 @@ import Schemas
 
 // The notifier service: the read-only dashboard API on the service's HTTP port (next to
 // /healthz, /readyz and /metrics), alerts as log lines and, when configured, the Telegram bot
-// (alerts, entries, exits and rejections through the outbox; operator commands in). Every instance serves the API; the alerts
+// (alerts, entries, exits and rejections through the outbox; operator commands in) and the
+// webhooks (the same notices, signed JSON or Discord/Slack payloads). Every instance serves the API; the alerts
 // are shared out across instances (one group); the outbox is delivered by whichever instance
 // holds a chat at the time.
 await ServiceRuntime.main(service: "notifier") { dependencies, logger in
@@ -17,6 +18,9 @@ await ServiceRuntime.main(service: "notifier") { dependencies, logger in
             outbox: Outbox(pool: dependencies.postgres), producer: dependencies.producer,
             settings: TelegramBot.Settings(telegram), logger: logger)
     }
+    let config = dependencies.config.notifier
+    let webhooks = config.webhooks.isEmpty ? nil : Webhooks(
+        targets: config.webhooks.map(Webhooks.Target.init), outbox: Outbox(pool: dependencies.postgres), logger: logger)
     let consumer = try KafkaConsumer(
         config: dependencies.config.kafka, groupID: ConsumerGroup.notifier.name, topics: ConsumerGroup.notifier.topicNames,
         deadLetters: dependencies.producer, logger: logger)
@@ -24,17 +28,20 @@ await ServiceRuntime.main(service: "notifier") { dependencies, logger in
         if message.topic == Topic.opsAlerts.rawValue {
             let alert = try alerts.consume(message)
             try await bot?.notify(alert)
+            try await webhooks?.notify(alert)
         } else {
             try await bot?.notice(message)
+            try await webhooks?.notice(message)
         }
     }
-    guard let bot, let telegram = dependencies.config.notifier.telegram else { return [alertsIn] }
-    return [alertsIn, TaskService.every(.milliseconds(telegram.pollIntervalMs)) {
-        try await bot.deliver()
-        try await bot.poll()
+    let outside = TaskService.every(.milliseconds(config.telegram?.pollIntervalMs ?? 1000)) {
+        try await bot?.deliver()
+        try await bot?.poll()
+        try await webhooks?.deliver()
     } onFailure: { error in
-        logger.warning("Telegram round failed; retrying at the next interval", metadata: ["error": "\(error)"])
-    }]
+        logger.warning("a Telegram or webhook round failed; retrying at the next interval", metadata: ["error": "\(error)"])
+    }
+    return bot == nil && webhooks == nil ? [alertsIn] : [alertsIn, outside]
 } routes: { router, dependencies in
     DashboardAPI.add(to: router, queries: DashboardQueries(pool: dependencies.postgres))
 }

@@ -54,6 +54,7 @@ public struct KeelConfig: Sendable, Equatable {
     /// Every credential in the configuration, for the log redactor: none may reach a log line.
     public var secrets: [Secret] {
         [postgres.password, redis.password, exchange.apiSecret, notifier.telegram?.botToken].compactMap { $0 }
+            + notifier.webhooks.compactMap(\.secret)
     }
 
     /// Reads the file at `path` (or `KEEL_CONFIG`, or none: defaults and environment only).

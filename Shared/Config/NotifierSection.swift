@@ -4,6 +4,21 @@ import Core
 public struct NotifierConfig: Sendable, Equatable {
     /// Telegram: nil when `notifier.telegram.enabled` is false.
     public var telegram: TelegramConfig?
+    /// Webhooks by name (`notifier.webhooks.<name>`).
+    public var webhooks: [WebhookConfig]
+}
+
+/// One webhook: where it posts, in which shape, signed with which secret.
+public struct WebhookConfig: Sendable, Equatable {
+    public enum Format: String, Sendable, CaseIterable { case json, discord, slack }
+
+    public var name: String
+    public var url: String
+    public var format: Format
+    /// Signs the generic JSON (`X-Keel-Signature`); nil: unsigned.
+    public var secret: Secret?
+    public var minimumSeverity: TelegramConfig.Severity
+    public var tradeNotices: Bool
 }
 
 /// The Telegram bot: its token (a secret), the chats that may command Keel and the chats that
@@ -26,26 +41,42 @@ public struct TelegramConfig: Sendable, Equatable {
 
 extension NotifierConfig {
     init(reading reader: ConfigReader) throws {
-        guard try reader.bool("notifier.telegram.enabled", default: false) else {
-            telegram = nil
-            return
+        webhooks = try reader.childNames(of: "notifier.webhooks").sorted().map { name in
+            let field = "notifier.webhooks.\(name)"
+            let url = try reader.string(field + ".url")
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw ConfigError(field: field + ".url", reason: "must be an http:// or https:// URL")
+            }
+            return WebhookConfig(
+                name: name, url: url, format: try reader.choice(field + ".format", default: .json), secret: try reader.secret(field + ".secret"),
+                minimumSeverity: try reader.choice(field + ".min_severity", default: .warning),
+                tradeNotices: try reader.bool(field + ".trade_notices", default: true))
         }
-        guard let token = try reader.secret("notifier.telegram.bot_token") else {
-            throw ConfigError(field: "notifier.telegram.bot_token", reason: "required when notifier.telegram.enabled is true (or bot_token_file)")
-        }
+        // Every field is read (and checked) even when the bot is off, so a typo still stops start-up.
+        let enabled = try reader.bool("notifier.telegram.enabled", default: false)
+        let token = try reader.secret("notifier.telegram.bot_token")
         func chats(_ field: String) throws -> [Int64] {
             try reader.list(field, default: []).map { text in
                 guard let chat = Int64(text) else { throw ConfigError(field: field, reason: "\"\(text)\" is not a Telegram chat id (a whole number)") }
                 return chat
             }
         }
+        let baseURL = try reader.string("notifier.telegram.base_url", default: "https://api.telegram.org")
+        let operatorChats = try chats("notifier.telegram.operator_chats")
+        let alertChats = try chats("notifier.telegram.alert_chats")
+        let minimumSeverity: TelegramConfig.Severity = try reader.choice("notifier.telegram.min_severity", default: .warning)
+        let minimumIntervalMs = try reader.int("notifier.telegram.min_interval_ms", default: 1000, in: 0...60_000)
+        let pollIntervalMs = try reader.int("notifier.telegram.poll_interval_ms", default: 1000, in: 100...60_000)
+        let tradeNotices = try reader.bool("notifier.telegram.trade_notices", default: true)
+        guard enabled else {
+            telegram = nil
+            return
+        }
+        guard let token else {
+            throw ConfigError(field: "notifier.telegram.bot_token", reason: "required when notifier.telegram.enabled is true (or bot_token_file)")
+        }
         telegram = TelegramConfig(
-            baseURL: try reader.string("notifier.telegram.base_url", default: "https://api.telegram.org"),
-            botToken: token, operatorChats: try chats("notifier.telegram.operator_chats"),
-            alertChats: try chats("notifier.telegram.alert_chats"),
-            minimumSeverity: try reader.choice("notifier.telegram.min_severity", default: .warning),
-            minimumIntervalMs: try reader.int("notifier.telegram.min_interval_ms", default: 1000, in: 0...60_000),
-            pollIntervalMs: try reader.int("notifier.telegram.poll_interval_ms", default: 1000, in: 100...60_000),
-            tradeNotices: try reader.bool("notifier.telegram.trade_notices", default: true))
+            baseURL: baseURL, botToken: token, operatorChats: operatorChats, alertChats: alertChats, minimumSeverity: minimumSeverity,
+            minimumIntervalMs: minimumIntervalMs, pollIntervalMs: pollIntervalMs, tradeNotices: tradeNotices)
     }
 }

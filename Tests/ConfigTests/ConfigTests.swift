@@ -38,6 +38,15 @@ struct ConfigTests {
         #expect(config.notifier.telegram == nil, "Telegram is off unless enabled")
     }
 
+    @Test("the shipped local configuration is valid: every field is one Keel reads")
+    func shippedLocalConfiguration() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let yaml = try String(contentsOf: root.appendingPathComponent("deploy/local/keel.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "presets_dir: config/strategies", with: "presets_dir: \(root.path)/config/strategies")
+        let config = try load(yaml)
+        #expect(config.mode == .paper && config.notifier.telegram == nil && config.notifier.webhooks.isEmpty)
+    }
+
     @Test("Telegram: chats and the token (a secret the redactor knows)")
     func telegram() throws {
         let config = try load("notifier: {telegram: {enabled: true, operator_chats: [42, -100123], alert_chats: [42]}}", [
@@ -46,6 +55,16 @@ struct ConfigTests {
         let telegram = try #require(config.notifier.telegram)
         #expect(telegram.operatorChats == [42, -100_123] && telegram.alertChats == [42] && telegram.minimumSeverity == .warning)
         #expect(config.secrets.contains { $0.value == "123:abc" })
+    }
+
+    @Test("webhooks by name, each with its format and secret")
+    func webhooks() throws {
+        let config = try load("notifier: {webhooks: {ops: {url: https://hooks.example/x}, chat: {url: https://discord.example/y, format: discord}}}", [
+            "KEEL_NOTIFIER_WEBHOOKS_OPS_SECRET": "hmac-key",
+        ])
+        #expect(config.notifier.webhooks.map(\.name) == ["chat", "ops"])
+        #expect(config.notifier.webhooks.map(\.format) == [.discord, .json])
+        #expect(config.notifier.webhooks[1].secret?.value == "hmac-key" && config.secrets.contains { $0.value == "hmac-key" })
     }
 
     @Test("the exchange section refuses what cannot trade", arguments: [
@@ -64,6 +83,9 @@ struct ConfigTests {
         ("notifier: {telegram: {enabled: true, bot_token: T, operator_chats: [alice]}}", "notifier.telegram.operator_chats"),
         ("notifier: {telegram: {enabled: true, bot_token: T, min_severity: loud}}", "notifier.telegram.min_severity"),
         ("execution: {orphan_orders: ignore}", "execution.orphan_orders"),
+        ("notifier: {webhooks: {ops: {format: json}}}", "notifier.webhooks.ops.url"),
+        ("notifier: {webhooks: {ops: {url: ftp://x}}}", "notifier.webhooks.ops.url"),
+        ("notifier: {webhooks: {ops: {url: https://x, format: teams}}}", "notifier.webhooks.ops.format"),
         ("execution: {entry: {on_timeout: wait}}", "execution.entry.on_timeout"),
     ])
     func exchangeErrors(yaml: String, field: String) {

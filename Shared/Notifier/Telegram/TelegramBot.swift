@@ -42,7 +42,8 @@ public actor TelegramBot {
     let client: TelegramClient
     let outbox: Outbox
     let replies: OperatorReplies
-    let notices: TradeNotices
+    let router: NoticeRouter
+    let courier: Courier
     let producer: KafkaProducer
     let settings: Settings
     let clock: any TradingClock
@@ -58,7 +59,12 @@ public actor TelegramBot {
         self.client = client
         self.outbox = outbox
         replies = OperatorReplies(pool: outbox.pool)
-        notices = TradeNotices(pool: outbox.pool)
+        router = NoticeRouter(outbox: outbox, targets: settings.alertChats.map {
+            NoticeTarget(channel: Self.channel, recipient: String($0), minimumSeverity: settings.minimumSeverity, tradeNotices: settings.tradeNotices)
+        }, clock: clock)
+        courier = Courier(channel: Self.channel, outbox: outbox, policy: settings.policy, clock: clock, logger: logger) { text, chat in
+            await client.send(text, to: chat)
+        }
         self.producer = producer
         self.settings = settings
         self.clock = clock
@@ -67,65 +73,21 @@ public actor TelegramBot {
 
     // MARK: - Alerts and trades out
 
-    /// Queues the notice of an execution or risk message (an entry, an exit with its PnL, a
-    /// venue close, a rejection) for every alert chat, once per event.
-    public func notice(_ message: ConsumedMessage) async throws {
-        guard settings.tradeNotices, let notice = try await notices.notice(for: message) else { return }
-        for chat in settings.alertChats {
-            try await outbox.enqueue(channel: Self.channel, recipient: String(chat), dedupeKey: notice.key, text: notice.text, at: clock.now())
-        }
-    }
-
-    /// Queues `alert` for every alert chat (once per alert id), unless it is below the
-    /// minimum severity.
+    /// Queues `alert` for every alert chat (once per alert id) at or above the minimum severity.
     public func notify(_ alert: Keel_V1_Alert) async throws {
-        guard Self.rank(alert.severity) >= Self.rank(settings.minimumSeverity) else { return }
-        let text = Self.text(of: alert)
-        for chat in settings.alertChats {
-            try await outbox.enqueue(
-                channel: Self.channel, recipient: String(chat), dedupeKey: "alert:" + alert.alertID, text: text, at: clock.now())
-        }
+        try await router.notify(alert)
     }
 
-    static func text(of alert: Keel_V1_Alert) -> String {
-        let mark = switch alert.severity {
-        case .critical: "🛑"
-        case .error: "❗"
-        case .warning: "⚠️"
-        default: "ℹ️"
-        }
-        return "\(mark) \(alert.title)\(alert.hasSymbol ? " · \(alert.symbol)" : "")\n\(alert.text)"
-    }
-
-    static func rank(_ severity: Keel_V1_Severity) -> Int {
-        switch severity {
-        case .critical: 4
-        case .error: 3
-        case .warning: 2
-        case .info: 1
-        default: 0
-        }
+    /// Queues the notice of an execution or risk message for every alert chat, once per event.
+    public func notice(_ message: ConsumedMessage) async throws {
+        try await router.notice(message)
     }
 
     /// Delivers what is due, one batch per chat that is not waiting; returns how many batches
     /// went out.
     @discardableResult
     public func deliver() async throws -> Int {
-        var delivered = 0
-        let client = self.client
-        for recipient in try await outbox.dueRecipients(channel: Self.channel, at: clock.now()) {
-            let outcome = try await outbox.deliverNext(
-                channel: Self.channel, recipient: recipient, policy: settings.policy, at: clock.now()
-            ) { text in await client.send(text, to: recipient) }
-            switch outcome {
-            case .delivered?: delivered += 1
-            case .retryAfter(let seconds)?: logger.warning("Telegram asked to wait", metadata: ["chat": "\(recipient)", "seconds": "\(seconds)"])
-            case .failed(let reason)?: logger.warning("Telegram delivery failed; backing off", metadata: ["chat": "\(recipient)", "error": "\(reason)"])
-            case .refused(let reason)?: logger.error("Telegram refused a message; not retried", metadata: ["chat": "\(recipient)", "error": "\(reason)"])
-            case nil: break
-            }
-        }
-        return delivered
+        try await courier.deliver()
     }
 
     // MARK: - Commands in
@@ -196,14 +158,8 @@ public actor TelegramBot {
 extension TelegramBot.Settings {
     /// The settings of the configuration's `notifier.telegram`.
     public init(_ config: TelegramConfig) {
-        let severity: Keel_V1_Severity = switch config.minimumSeverity {
-        case .info: .info
-        case .warning: .warning
-        case .error: .error
-        case .critical: .critical
-        }
         self.init(
-            operatorChats: Set(config.operatorChats), alertChats: config.alertChats, minimumSeverity: severity,
+            operatorChats: Set(config.operatorChats), alertChats: config.alertChats, minimumSeverity: Keel_V1_Severity(config.minimumSeverity),
             policy: DeliveryPolicy(minimumIntervalMs: Int64(config.minimumIntervalMs)), tradeNotices: config.tradeNotices)
     }
 }
