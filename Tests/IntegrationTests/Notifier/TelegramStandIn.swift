@@ -22,7 +22,7 @@ final class TelegramStandIn: Sendable {
 
     static let token = "123456:test-token"
     let state = Mutex(State())
-    private let server = Mutex<Task<Void, any Error>?>(nil)
+    private let server = LocalHTTPServer()
 
     var sent: [Sent] { state.withLock { $0.sent } }
 
@@ -65,22 +65,11 @@ final class TelegramStandIn: Sendable {
                 ["update_id": update.id, "message": ["message_id": update.id, "chat": ["id": update.chatID, "type": "private"], "text": update.text]]
             }])
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            })
-        server.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
-        for await port in ports { return "http://127.0.0.1:\(port)" }
-        throw CancellationError()
+        return try await server.start(router)
     }
 
     func stop() async {
-        let task = server.withLock { $0 }
-        task?.cancel()
-        _ = try? await task?.value
+        await server.stop()
     }
 
     static func json(_ status: Int, _ object: [String: Any]) -> Response {

@@ -22,7 +22,7 @@ struct WebhookTests {
 
         let requests = Mutex<[Request]>([])
         let answers = Mutex<[(status: Int, retryAfter: String?)]>([])
-        private let server = Mutex<Task<Void, any Error>?>(nil)
+        private let server = LocalHTTPServer()
 
         func start() async throws -> String {
             let router = Router()
@@ -36,22 +36,11 @@ struct WebhookTests {
                 if let retryAfter = answer.retryAfter { response.headers[.retryAfter] = retryAfter }
                 return response
             }
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in
-                    continuation.yield(channel.localAddress?.port ?? 0)
-                    continuation.finish()
-                })
-            server.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
-            for await port in ports { return "http://127.0.0.1:\(port)/hooks" }
-            throw CancellationError()
+            return try await server.start(router) + "/hooks"
         }
 
         func stop() async {
-            let task = server.withLock { $0 }
-            task?.cancel()
-            _ = try? await task?.value
+            await server.stop()
         }
     }
 
