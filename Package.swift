@@ -160,7 +160,7 @@ let package = Package(
             name: "Notifier",
             dependencies: [
                 "Core", "Config", "Store", "Bus", "Schemas", "Exchange", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Shared/Notifier", swiftSettings: swiftSettings),
         .target(name: "Indicators", dependencies: ["Core"], path: "Shared/Indicators", swiftSettings: indicatorSettings),

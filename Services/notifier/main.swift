@@ -7,7 +7,8 @@ import Schemas
 // The notifier service: the read-only dashboard API on the service's HTTP port (next to
 // /healthz, /readyz and /metrics), alerts as log lines and, when configured, the Telegram bot
 // (alerts, entries, exits and rejections through the outbox; operator commands in) and the
-// webhooks (the same notices, signed JSON or Discord/Slack payloads). Every instance serves the API; the alerts
+// webhooks (the same notices, signed JSON or Discord/Slack payloads); the trading figures as
+// Prometheus gauges. Every instance serves the API; the alerts
 // are shared out across instances (one group); the outbox is delivered by whichever instance
 // holds a chat at the time.
 await ServiceRuntime.main(service: "notifier") { dependencies, logger in
@@ -41,7 +42,13 @@ await ServiceRuntime.main(service: "notifier") { dependencies, logger in
     } onFailure: { error in
         logger.warning("a Telegram or webhook round failed; retrying at the next interval", metadata: ["error": "\(error)"])
     }
-    return bot == nil && webhooks == nil ? [alertsIn] : [alertsIn, outside]
+    let gauges = TradingGauges(pool: dependencies.postgres)
+    let figures = TaskService.every(.seconds(15)) {
+        try await gauges.refresh()
+    } onFailure: { error in
+        logger.warning("reading the trading figures failed; retrying at the next interval", metadata: ["error": "\(error)"])
+    }
+    return bot == nil && webhooks == nil ? [alertsIn, figures] : [alertsIn, outside, figures]
 } routes: { router, dependencies in
     DashboardAPI.add(to: router, queries: DashboardQueries(pool: dependencies.postgres))
 }
