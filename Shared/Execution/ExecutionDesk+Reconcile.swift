@@ -50,16 +50,16 @@ extension ExecutionDesk {
     /// cancelled by the orphan policy.
     private func handleUnknownOrders(_ symbol: Symbol) async throws {
         let open = try await venueCall { try await self.client.openOrders(symbol: symbol) }
-        var unknown: [BybitOrderRecord] = []
-        for order in open where !(try await ledger.knows(clientOrderID: order.orderLinkID, venueOrderID: order.orderID)) {
-            unknown.append(order)
+        var known: Set<String> = []
+        for order in open where try await ledger.knows(clientOrderID: order.orderLinkID, venueOrderID: order.orderID) {
+            known.insert(order.orderID)
         }
-        let summaries = unknown.map {
+        let summaries = open.map {
             VenueOpenOrder(venueOrderID: $0.orderID, clientOrderID: $0.orderLinkID, symbol: $0.symbol, side: $0.side,
                            quantity: $0.quantity, reduceOnly: $0.reduceOnly)
         }
-        for case .unknownOrder(let orphan) in Reconciliation.unknownOrders(summaries, isKnown: { _ in false }) {
-            guard let record = unknown.first(where: { $0.orderID == orphan.venueOrderID }) else { continue }
+        for case .unknownOrder(let orphan) in Reconciliation.unknownOrders(summaries, isKnown: { known.contains($0.venueOrderID) }) {
+            guard let record = open.first(where: { $0.orderID == orphan.venueOrderID }) else { continue }
             switch settings.orphans {
             case .report:
                 break

@@ -67,14 +67,17 @@ extension ExecutionLedger {
         return (Money(try FixedPoint(parsing: row.string(0))), Money(try FixedPoint(parsing: row.string(1))))
     }
 
-    /// The position Keel's recorded fills of `symbol` add up to.
+    /// The position Keel's recorded fills of `symbol` add up to: the book's last flat moment
+    /// plus the fills since (not the symbol's whole history, on every poll).
     public func positionFromFills(symbol: Symbol) async throws -> PositionAccount {
-        var account = PositionAccount()
+        let book = try await pool.execute(
+            "SELECT account::text, through_time, through_fill FROM exec_position_books WHERE symbol = $1", [symbol.rawValue]).rows.first
+        var account = try book.map { try JSONDecoder().decode(PositionAccount.self, from: Data(try $0.string(0).utf8)) } ?? PositionAccount()
         for row in try await pool.execute(
             """
             SELECT fill_id, venue_order_id, side, price::text, quantity::text, fee::text, fee_currency, is_maker, filled_at
-            FROM exec_fills WHERE symbol = $1 ORDER BY filled_at, fill_id
-            """, [symbol.rawValue]).rows {
+            FROM exec_fills WHERE symbol = $1 AND (filled_at, fill_id) > ($2, $3) ORDER BY filled_at, fill_id
+            """, [symbol.rawValue, try book?.int64(1) ?? 0, try book?.string(2) ?? ""]).rows {
             try account.apply(try Self.fill(row, symbol: symbol))
         }
         return account

@@ -49,13 +49,6 @@ public struct VenueCircuitBreaker: Sendable, Hashable {
         }
     }
 
-    /// Whether a probe is due: the breaker is not closed and has waited long enough.
-    public mutating func wantsProbe(at now: Timestamp) -> Bool {
-        _ = allowsEntries(at: now)
-        if case .halfOpen = state { return true }
-        return false
-    }
-
     public var isClosed: Bool {
         if case .closed = state { return true }
         return false

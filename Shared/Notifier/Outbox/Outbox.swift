@@ -94,16 +94,6 @@ public struct Outbox: Sendable {
         }
     }
 
-    /// Messages in each state, for metrics and tests.
-    public func counts(channel: String) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try await pool.execute(
-            "SELECT state, count(*) FROM notify_outbox WHERE channel = $1 GROUP BY state", [channel]).rows {
-            counts[try row.string(0)] = try row.int(1)
-        }
-        return counts
-    }
-
     static func array(_ ids: [Int64]) -> String {
         "{" + ids.map(String.init).joined(separator: ",") + "}"
     }
