@@ -246,8 +246,14 @@ struct ExecutionRobustnessTests {
             let recorded = try await ExecutionTesting.ledgerOrders(instance.pool)
             #expect(recorded.map(\.venueOrderID) == placed.map(\.orderID))
             #expect(recorded.map(\.status) == [OrderStatus.filled.rawValue])
-            let agreement = try await ExecutionTesting.compare(
+            // The position arrives on its own push, after the order's: give it a moment.
+            var agreement = try await ExecutionTesting.compare(
                 client: instance.client, pool: instance.pool, symbols: [market.symbol], expectedLinks: [link])
+            for _ in 0..<50 where !agreement.agrees {
+                try await Task.sleep(for: .milliseconds(100))
+                agreement = try await ExecutionTesting.compare(
+                    client: instance.client, pool: instance.pool, symbols: [market.symbol], expectedLinks: [link])
+            }
             #expect(agreement.agrees, "\(agreement)")
         }
     }
