@@ -53,7 +53,8 @@ public struct KeelConfig: Sendable, Equatable {
 
     /// Every credential in the configuration, for the log redactor: none may reach a log line.
     public var secrets: [Secret] {
-        [postgres.password, redis.password, exchange.apiSecret, notifier.telegram?.botToken].compactMap { $0 }
+        [postgres.password, redis.password, exchange.apiSecret, notifier.telegram?.botToken, notifier.api.readToken, notifier.api.operatorToken]
+            .compactMap { $0 }
             + notifier.webhooks.compactMap(\.secret)
     }
 

@@ -69,8 +69,9 @@ final class TradingStack: @unchecked Sendable {
 
     /// GET on the notifier's API: the JSON array it answers.
     func api(_ path: String) async throws -> [[String: Any]] {
-        let url = URL(string: "http://127.0.0.1:\(stack.httpPorts["notifier"]!)\(path)")!
-        let (data, _) = try await URLSession.shared.data(from: url)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(stack.httpPorts["notifier"]!)\(path)")!)
+        request.setValue("Bearer \(stack.readToken)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
 
