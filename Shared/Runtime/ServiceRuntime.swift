@@ -67,7 +67,7 @@ public enum ServiceRuntime {
     }
 
     /// One registry per process, shared by swift-metrics and `/metrics`.
-    static let metricsRegistry = PrometheusCollectorRegistry()
+    public static let metricsRegistry = PrometheusCollectorRegistry()
 
     static func run(service name: String, config: KeelConfig, logger: Logger, routes: Routes, workers: Workers) async throws {
         let dependencies = try ServiceDependencies(config: config, serviceName: name, logger: logger)

@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
           "info": {
             "title": "Keel notifier API",
             "version": "1.0.0",
-            "description": "What Keel recorded (positions, orders, fills, equity, risk decisions, strategy statistics, service health) and the operator commands. Prices, sizes and money are strings holding the exact decimal; times are milliseconds since the epoch. Every endpoint but /healthz needs a bearer token: the read token for GET, the operator token for the commands."
+            "description": "The notifier's HTTP port. What Keel recorded (positions, orders, fills, equity, risk decisions, strategy statistics, service health) and the operator commands. Prices, sizes and money are strings holding the exact decimal; times are milliseconds since the epoch. Everything but /healthz, /readyz and /metrics (the probes and Prometheus) needs a bearer token: the read token for GET, the operator token for the commands."
           },
           "servers": [{"url": "/"}],
           "security": [{"token": []}],
@@ -30,6 +30,23 @@ public enum OpenAPIDocument {
                     "type": "object", "required": ["status", "service"],
                     "properties": {"status": {"const": "ok"}, "service": {"type": "string"}}}}}}
                 }
+              }
+            },
+            "/readyz": {
+              "get": {
+                "summary": "Every dependency answers (PostgreSQL, the broker, migrations)",
+                "security": [],
+                "responses": {
+                  "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
+                  "503": {"description": "Not ready; each failing check says why", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}
+                }
+              }
+            },
+            "/metrics": {
+              "get": {
+                "summary": "Prometheus metrics, the trading figures among them",
+                "security": [],
+                "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}
               }
             },
             "/api/positions": {
@@ -142,7 +159,7 @@ public enum OpenAPIDocument {
             "/api/commands/{command_id}": {
               "get": {
                 "summary": "What risk did with a command",
-                "parameters": [{"name": "command_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "parameters": [{"name": "command_id", "in": "path", "required": true, "schema": {"type": "string"}, "example": "api-c1"}],
                 "responses": {
                   "200": {"description": "Risk's outcome", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommandOutcome"}}}},
                   "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -278,6 +295,10 @@ public enum OpenAPIDocument {
                 }
               },
               "Health": {"type": "object"},
+              "Readiness": {
+                "type": "object", "required": ["status", "service"], "additionalProperties": {"type": "string"},
+                "properties": {"status": {"enum": ["ready", "not ready"]}, "service": {"type": "string"}}
+              },
               "Snapshot": {
                 "type": "object", "required": ["control", "positions", "orders", "fills", "decisions", "equity", "stats"],
                 "properties": {

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Notifier
+import Runtime
 import Schemas
 import Store
 import Synchronization
@@ -43,7 +44,10 @@ struct NotifierAPITests {
             let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
             defer { producer.close() }
             let (api, feed) = makeAPI(pool: pool, producer: producer, maximumStreams: maximumStreams)
+            // As in the service: the health routes first, then the API.
             let router = Router()
+            let probe = ReadinessProbe(checks: [DependencyCheck(name: "postgres") { _ = try await pool.execute("SELECT 1") }])
+            HealthRoutes.add(to: router, service: "notifier", probe: probe)
             api.add(to: router)
             try await Application(router: router).test(mode) { client in try await body(pool, feed, client) }
         }
