@@ -29,9 +29,9 @@ enum DashboardPage {
         <main id="board" hidden>
           <section class="panel wide">
             <h2>Equity</h2>
-            <canvas id="equity-chart" height="180"></canvas>
+            <canvas id="equity-chart"></canvas>
             <h2>Drawdown</h2>
-            <canvas id="drawdown-chart" height="110"></canvas>
+            <canvas id="drawdown-chart"></canvas>
             <p id="equity-figures" class="muted"></p>
           </section>
 
@@ -96,6 +96,7 @@ enum DashboardPage {
         :root { color-scheme: dark; --bg: #0f1419; --panel: #182028; --text: #e6e8ea; --muted: #8a949e;
                 --up: #3fb950; --down: #f85149; --accent: #58a6ff; --warn: #d29922; }
         * { box-sizing: border-box; }
+        [hidden] { display: none !important; }
         body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--text); }
         header { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; padding: .6rem 1rem;
                  border-bottom: 1px solid #2a333c; }
@@ -112,6 +113,8 @@ enum DashboardPage {
         #token-form { margin: .8rem; display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
         .wide { grid-column: 1 / -1; }
         canvas { width: 100%; display: block; }
+        #equity-chart { height: 180px; }
+        #drawdown-chart { height: 110px; }
         .scroll { overflow-x: auto; }
         table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
         th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #2a333c; white-space: nowrap; }

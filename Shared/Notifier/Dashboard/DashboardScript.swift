@@ -53,7 +53,7 @@ extension DashboardPage {
 
         function drawLine(canvas, values, color, fillBelow) {
           const ratio = window.devicePixelRatio || 1;
-          const width = canvas.clientWidth, height = canvas.clientHeight || Number(canvas.getAttribute('height'));
+          const width = canvas.clientWidth, height = canvas.clientHeight;
           canvas.width = Math.max(1, Math.floor(width * ratio));
           canvas.height = Math.max(1, Math.floor(height * ratio));
           const context = canvas.getContext('2d');
