@@ -1,5 +1,4 @@
 import Foundation
-import LocalStack
 import Store
 import Testing
 
@@ -23,17 +22,9 @@ struct DashboardBrowserTests {
         // The scripted market of the paper-trade test, from bar 82 at three market minutes a
         // real minute: the strategy's entry comes about 180 s after the simulator starts, after
         // the page is open.
-        let stack = try await TradingStack.start(
+        try await TradingStack.run(
             market: .init(csv: PaperTradeEndToEndTests.marketCSV, start: "2026-01-05T01:22:00Z", speed: 3),
-            symbols: [PaperTradeEndToEndTests.symbol.rawValue])
-        do {
-            try await run(stack)
-        } catch {
-            for name in LocalStack.services { print("--- keel-\(name) log ---\n\(stack.stack.log(of: name))") }
-            await stack.stop()
-            throw error
-        }
-        await stack.stop()
+            symbols: [PaperTradeEndToEndTests.symbol.rawValue], run)
     }
 
     func run(_ stack: TradingStack) async throws {

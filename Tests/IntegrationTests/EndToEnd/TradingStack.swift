@@ -61,6 +61,20 @@ final class TradingStack: @unchecked Sendable {
         }
     }
 
+    /// Starts a stack, runs `body` on it and stops it; when `body` fails, the services' logs
+    /// are printed first.
+    static func run(market: Market, symbols: [String], _ body: (TradingStack) async throws -> Void) async throws {
+        let stack = try await start(market: market, symbols: symbols)
+        do {
+            try await body(stack)
+        } catch {
+            for name in LocalStack.services { print("--- keel-\(name) log ---\n\(stack.stack.log(of: name))") }
+            await stack.stop()
+            throw error
+        }
+        await stack.stop()
+    }
+
     func stop() async {
         await stack.stop()
         kill(simulator.processIdentifier, SIGTERM)
