@@ -78,8 +78,11 @@ public struct DashboardQueries: Sendable {
     /// a fill of an order that belongs to no trade counts for the symbol's latest trade opened
     /// before it.
     public func strategyStats() async throws -> String {
-        try await jsonArray(
-            """
+        try await jsonArray(Self.strategyStatsSelect, orderBy: "strategy")
+    }
+
+    /// The rows of `strategyStats`, decimals as text (the trading gauges read them too).
+    static let strategyStatsSelect = """
             WITH fill_trades AS (
                 SELECT f.realised_pnl AS pnl,
                        coalesce(own.intent_id, (SELECT t.intent_id FROM exec_trades t
@@ -107,8 +110,7 @@ public struct DashboardQueries: Sendable {
                    CASE WHEN gross_loss > 0 THEN round(gross_profit / gross_loss, 4)::text END AS profit_factor,
                    round(net_pnl / trades, 8)::text AS expectancy, net_pnl::text AS net_pnl
             FROM totals
-            """, orderBy: "strategy")
-    }
+            """
 
     /// Risk's pause and breaker state per account (empty until risk first wrote it: not paused,
     /// breaker armed).
