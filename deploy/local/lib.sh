@@ -11,9 +11,10 @@ KEEL_PROFILE="${KEEL_PROFILE:-local}"
 case "$KEEL_PROFILE" in
   local) PG_PORT=55432; REDIS_PORT=56379; KAFKA_PORT=59092; SIM_PORT=9800 ;;
   test)  PG_PORT=55442; REDIS_PORT=56389; KAFKA_PORT=59102; SIM_PORT=9810 ;;
-  # A second test profile, so two checkouts on one machine can run their suites at once.
+  # More test profiles, so several checkouts on one machine can run their suites at once.
   test-b) PG_PORT=55452; REDIS_PORT=56399; KAFKA_PORT=59112; SIM_PORT=9820 ;;
-  *) echo "unknown profile $KEEL_PROFILE (local, test or test-b)" >&2; exit 2 ;;
+  test-c) PG_PORT=55462; REDIS_PORT=56409; KAFKA_PORT=59122; SIM_PORT=9830 ;;
+  *) echo "unknown profile $KEEL_PROFILE (local, test, test-b or test-c)" >&2; exit 2 ;;
 esac
 PROFILE_DIR="$KEEL_HOME/$KEEL_PROFILE"
 VENV="$KEEL_HOME/venv"

@@ -10,6 +10,14 @@ public struct OperatorReplies: Sendable {
         self.pool = pool
     }
 
+    /// What risk did with command `id` (applied or refused, and its detail), nil until it acted.
+    public func outcome(commandID id: String) async throws -> (applied: Bool, detail: String)? {
+        guard let row = try await pool.execute(
+            "SELECT outcome = 'applied', detail FROM risk_operator_commands WHERE command_id = $1", [id]).rows.first
+        else { return nil }
+        return (try row.bool(0), try row.string(1))
+    }
+
     /// Pause and breaker state, the number of open positions and the latest equity.
     public func status() async throws -> String {
         let control = try await pool.execute(

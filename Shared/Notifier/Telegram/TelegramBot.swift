@@ -8,8 +8,8 @@ import Store
 /// The Telegram side of the notifier: alerts into the outbox for every alert chat, the
 /// outbox delivered with retry, and commands from allow-listed chats turned into
 /// `ops.commands.v1` (issued by `telegram:<chat id>`, with a command id derived from the
-/// Telegram update, so a redelivered update is one command). Every reply goes through the
-/// outbox too.
+/// Telegram update, so a redelivered update is one command), followed by risk's outcome once
+/// it is recorded. Every reply goes through the outbox too.
 public actor TelegramBot {
     public struct Settings: Sendable {
         /// Chats that may command Keel.
@@ -23,12 +23,16 @@ public actor TelegramBot {
         public var confirmationMs: Int64
         /// Entries, exits, venue closes and rejections go to the alert chats too.
         public var tradeNotices: Bool
+        /// How long the bot waits for risk's outcome of a command before saying it has none.
+        public var outcomeWaitMs: Int64
 
         public init(
             operatorChats: Set<Int64>, alertChats: [Int64], minimumSeverity: Keel_V1_Severity = .warning,
-            policy: DeliveryPolicy = DeliveryPolicy(), confirmationMs: Int64 = 60_000, tradeNotices: Bool = true
+            policy: DeliveryPolicy = DeliveryPolicy(), confirmationMs: Int64 = 60_000, tradeNotices: Bool = true,
+            outcomeWaitMs: Int64 = 60_000
         ) {
             self.tradeNotices = tradeNotices
+            self.outcomeWaitMs = outcomeWaitMs
             self.operatorChats = operatorChats
             self.alertChats = alertChats
             self.minimumSeverity = minimumSeverity
@@ -51,6 +55,8 @@ public actor TelegramBot {
     private var lastUpdate: Int64?
     /// Chats that asked to flatten, until when they may confirm.
     private var pendingFlatten: [Int64: Timestamp] = [:]
+    /// Commands sent to risk whose outcome the chat has not been told yet, and until when to wait.
+    private var awaitingOutcome: [String: (update: TelegramClient.Update, until: Timestamp)] = [:]
 
     public init(
         client: TelegramClient, outbox: Outbox, producer: KafkaProducer, settings: Settings,
@@ -92,11 +98,30 @@ public actor TelegramBot {
 
     // MARK: - Commands in
 
-    /// Reads the bot's new messages and answers each.
+    /// Reads the bot's new messages and answers each; tells each chat what risk did with the
+    /// commands it sent (or that risk did not answer in time).
     public func poll(timeoutSeconds: Int = 0) async throws {
         for update in try await client.updates(after: lastUpdate, timeoutSeconds: timeoutSeconds) {
             lastUpdate = max(lastUpdate ?? 0, update.updateID)
             try await handle(update)
+        }
+        try await reportOutcomes()
+    }
+
+    private func reportOutcomes() async throws {
+        for (id, waiting) in awaitingOutcome.sorted(by: { $0.key < $1.key }) {
+            let text: String
+            if let outcome = try await replies.outcome(commandID: id) {
+                text = "\(outcome.applied ? "✅ Done" : "❌ Refused by risk"): \(waiting.update.text) — \(outcome.detail)"
+            } else if clock.now() > waiting.until {
+                text = "⌛ Risk has not answered \(waiting.update.text) (command \(id)) within \(settings.outcomeWaitMs / 1000) s; see /status."
+            } else {
+                continue
+            }
+            awaitingOutcome[id] = nil
+            try await outbox.enqueue(
+                channel: Self.channel, recipient: String(waiting.update.chatID), dedupeKey: "outcome:\(waiting.update.updateID)", text: text,
+                at: clock.now())
         }
     }
 
@@ -142,6 +167,7 @@ public actor TelegramBot {
             id: "telegram-\(update.updateID)", issuedBy: "telegram:\(update.chatID)", reason: "Telegram: \(update.text)", action: action,
             issuedAt: clock.now())
         try await commands.send(command)
+        awaitingOutcome[command.id] = (update, clock.now().adding(milliseconds: settings.outcomeWaitMs))
         try await reply(update, "Sent to risk: \(update.text) (command \(command.id)).")
     }
 

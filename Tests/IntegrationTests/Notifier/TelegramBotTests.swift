@@ -32,7 +32,8 @@ struct TelegramBotTests {
             defer { producer.close() }
             let settings = TelegramBot.Settings(
                 operatorChats: [operatorChat], alertChats: [operatorChat],
-                policy: DeliveryPolicy(minimumIntervalMs: 0, initialBackoffMs: 200, maximumBackoffMs: 1000), confirmationMs: 5000)
+                policy: DeliveryPolicy(minimumIntervalMs: 0, initialBackoffMs: 200, maximumBackoffMs: 1000), confirmationMs: 5000,
+                outcomeWaitMs: 500)
             let makeBot = {
                 TelegramBot(
                     client: TelegramClient(baseURL: baseURL, token: Secret(TelegramStandIn.token)), outbox: Outbox(pool: pool),
@@ -107,6 +108,37 @@ struct TelegramBotTests {
             let mine = replies.filter { $0.chatID == String(Self.operatorChat) }.flatMap { $0.text.components(separatedBy: "\n\n") }
             #expect(mine.contains("Nothing to confirm: send /flatten first."))
             #expect(mine.contains { $0.hasPrefix("unknown command /launch") })
+        }
+    }
+
+    @Test("the chat is told what risk did with its command, or that risk did not answer in time")
+    func outcomes() async throws {
+        try await Self.with { standIn, makeBot, pool, _ in
+            let bot = makeBot()
+            let pause = standIn.receive("/pause", from: Self.operatorChat)
+            let close = standIn.receive("/close ETHUSDT", from: Self.operatorChat)
+            let resume = standIn.receive("/resume", from: Self.operatorChat)
+            try await bot.poll()
+            // As risk records them (RiskControlStore.recordCommand); the resume is never answered.
+            try await pool.execute(
+                """
+                INSERT INTO risk_operator_commands (command_id, issued_by, command, symbol, outcome, detail, issued_at, applied_at)
+                VALUES ($1, 'telegram:4242', 'pause', NULL, 'applied', 'entries paused', 1, 2),
+                       ($2, 'telegram:4242', 'close_symbol', 'ETHUSDT', 'refused', 'no open ETHUSDT position', 1, 2)
+                """, ["telegram-\(pause)", "telegram-\(close)"])
+            try await bot.poll()
+            _ = try await bot.deliver()
+            var texts = standIn.sent.flatMap { $0.text.components(separatedBy: "\n\n") }
+            #expect(texts.contains("✅ Done: /pause — entries paused"))
+            #expect(texts.contains("❌ Refused by risk: /close ETHUSDT — no open ETHUSDT position"))
+            #expect(!texts.contains { $0.contains("/resume —") || $0.hasPrefix("⌛") }, "the resume is still awaited")
+            try await Task.sleep(for: .milliseconds(600))
+            try await bot.poll()
+            try await bot.poll()
+            _ = try await bot.deliver()
+            texts = standIn.sent.flatMap { $0.text.components(separatedBy: "\n\n") }
+            #expect(texts.filter { $0.hasPrefix("⌛ Risk has not answered /resume (command telegram-\(resume)) within") }.count == 1)
+            #expect(texts.filter { $0.hasPrefix("✅ Done: /pause") }.count == 1, "told once")
         }
     }
 
