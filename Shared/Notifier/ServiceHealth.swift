@@ -53,8 +53,10 @@ public struct ServiceHealth: Sendable {
     }
 
     public func json(now: Timestamp) async throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         let measured = await measureLags()
-        let lags = try JSONEncoder().encode(measured)
+        let lags = try encoder.encode(measured)
         return try await pool.execute(
             """
             WITH instances AS (
