@@ -134,6 +134,74 @@ struct ServiceHealthTests {
         }
     }
 
+    @Test("the notifier service announces a crashed service down, and back up, through its own alerts consumer to a webhook, once each")
+    func notifierAnnouncesThroughWebhook() async throws {
+        let receiver = WebhookTests.Receiver()
+        let base = try await receiver.start()
+        defer { Task { await receiver.stop() } }
+        try await withScratchDatabase("notifier_health") { config in
+            let pool = PostgresPool(config: config)
+            defer { Task { await pool.close() } }
+            _ = try await Migrator().migrate(pool)
+            try await TopicAdmin(config: try TestEnvironment.kafka()).create(ConsumerGroup.notifier.topicNames.map { .init(name: $0, partitions: 3) })
+            let crashedAt = Timestamp.systemNow().milliseconds - 60_000
+            try await pool.execute(
+                "INSERT INTO service_instances (service, instance, host, started_at, last_seen, ready) VALUES ('risk', 'gone', 'h', $1, $1, true)",
+                [crashedAt])
+
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(TestEnvironment.uniqueName("notifier")).yaml")
+            try """
+                runtime: {heartbeat_interval_ms: 500}
+                notifier:
+                  health: {down_after_ms: 1000, check_interval_ms: 500}
+                  webhooks:
+                    ops: {url: "\(base)/ops", format: json, min_severity: warning, trade_notices: false}
+                """.write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            var environment = try KeelProcess.infrastructureEnvironment()
+            environment["KEEL_POSTGRES_DATABASE"] = config.database
+            environment["KEEL_HTTP_PORT"] = String(try KeelProcess.freePort())
+            environment["KEEL_NOTIFIER_WEBHOOKS_OPS_SECRET"] = "hook-secret"
+            let notifier = try KeelProcess.launch("keel-notifier", ["--config", file.path], environment: environment)
+            defer { if notifier.isRunning { kill(notifier.processIdentifier, SIGKILL) } }
+
+            let posted = {
+                receiver.requests.withLock { $0 }.compactMap { request -> String? in
+                    (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["text"] as? String
+                }
+            }
+            try await BusTesting.waitUntil("the down alert at the webhook", timeout: .seconds(60)) {
+                posted().contains { $0.contains("Service down: risk") }
+            }
+            // A new risk instance heartbeats until the notifier has said so.
+            let comeback = Task {
+                while !Task.isCancelled {
+                    try await pool.execute(
+                        """
+                        INSERT INTO service_instances (service, instance, host, started_at, last_seen, ready) VALUES ('risk', 'new', 'h', $1, $1, true)
+                        ON CONFLICT (service, instance) DO UPDATE SET last_seen = excluded.last_seen
+                        """, [Timestamp.systemNow().milliseconds])
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            defer { comeback.cancel() }
+            try await BusTesting.waitUntil("the up alert at the webhook", timeout: .seconds(30)) {
+                posted().contains { $0.contains("Service up: risk") }
+            }
+            try await Task.sleep(for: .seconds(2))
+            let texts = posted().joined(separator: "\n\n")
+            #expect(texts.components(separatedBy: "Service down: risk").count == 2, "down once: \(texts)")
+            #expect(texts.components(separatedBy: "Service up: risk").count == 2, "up once: \(texts)")
+            #expect(texts.contains("No heartbeat from any instance of risk since"))
+            #expect(try await pool.execute("SELECT count(*) FROM service_instances WHERE service = 'notifier' AND ready").single().int64(0) == 1,
+                    "the notifier records its own heartbeat")
+
+            kill(notifier.processIdentifier, SIGTERM)
+            #expect(await KeelProcess.exitStatus(of: notifier) == 0)
+            #expect(try await pool.execute("SELECT stopped_at IS NOT NULL FROM service_instances WHERE service = 'notifier'").single().bool(0))
+        }
+    }
+
     @Test("the daily summary: one UTC day's figures from what execution recorded, queued once per recipient whatever the instances")
     func dailySummary() async throws {
         try await withScratchDatabase("summary") { config in
