@@ -7,11 +7,14 @@ import Store
 
 /// Service health for `/api/health` and the dashboard: every service's instances from their
 /// heartbeats (`service_instances`) and every consumer group's lag, as one JSON object built by
-/// PostgreSQL. Times are milliseconds since the epoch.
+/// PostgreSQL. Times are milliseconds since the epoch. The lag is measured at most every
+/// `lagMaxAgeMs` and shared by callers meanwhile (a live dashboard asks every second; each
+/// measurement opens Kafka clients).
 ///
 ///     {
 ///       "generated_at": 1765000000000,
 ///       "down_after_ms": 30000,
+///       "lag_measured_at": 1765000000000,      // when consumer_groups was measured
 ///       "services": [                          // by name
 ///         {"service": "risk",
 ///          "alive": true,                       // an instance is alive
@@ -31,6 +34,28 @@ import Store
 ///          "error": null}]                      // why the lag is unknown, else null
 ///     }
 public struct ServiceHealth: Sendable {
+    /// One lag measurement, shared.
+    struct Lags: Sendable {
+        let at: Timestamp
+        let groups: [GroupLag]
+    }
+
+    /// The latest measurement, and the one under way, so concurrent callers wait for one.
+    actor LagCache {
+        private var latest: Lags?
+        private var underWay: Task<[GroupLag], Never>?
+
+        func lags(now: Timestamp, maxAgeMs: Int64, measure: @escaping @Sendable () async -> [GroupLag]) async -> Lags {
+            if let latest, now >= latest.at, now.milliseconds - latest.at.milliseconds < maxAgeMs { return latest }
+            let task = underWay ?? Task { await measure() }
+            underWay = task
+            let measured = Lags(at: now, groups: await task.value)
+            underWay = nil
+            latest = measured
+            return measured
+        }
+    }
+
     public let pool: PostgresPool
     public let kafka: KafkaConfig
     public let groups: [ConsumerGroup]
@@ -38,25 +63,29 @@ public struct ServiceHealth: Sendable {
     public let downAfterMs: Int64
     /// How long each group's lag may take to measure.
     public let lagTimeoutMs: Int32
+    /// How old a lag measurement may be before it is taken again.
+    public let lagMaxAgeMs: Int64
+    private let cache = LagCache()
 
     static let recentMs: Int64 = 3_600_000
 
     public init(
         pool: PostgresPool, kafka: KafkaConfig, groups: [ConsumerGroup] = ConsumerGroup.allCases, downAfterMs: Int64 = 30_000,
-        lagTimeoutMs: Int32 = 2000
+        lagTimeoutMs: Int32 = 2000, lagMaxAgeMs: Int64 = 5000
     ) {
         self.pool = pool
         self.kafka = kafka
         self.groups = groups
         self.downAfterMs = downAfterMs
         self.lagTimeoutMs = lagTimeoutMs
+        self.lagMaxAgeMs = lagMaxAgeMs
     }
 
     public func json(now: Timestamp) async throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let measured = await measureLags()
-        let lags = try encoder.encode(measured)
+        let lags = await cache.lags(now: now, maxAgeMs: lagMaxAgeMs) { [self] in await measureLags() }
+        let groups = try encoder.encode(lags.groups)
         return try await pool.execute(
             """
             WITH instances AS (
@@ -73,7 +102,7 @@ public struct ServiceHealth: Sendable {
                 FROM instances GROUP BY service
             )
             SELECT json_build_object(
-                'generated_at', $3::bigint, 'down_after_ms', $4::bigint,
+                'generated_at', $3::bigint, 'down_after_ms', $4::bigint, 'lag_measured_at', $6::bigint,
                 'services', coalesce((
                     SELECT json_agg(json_build_object(
                         'service', service, 'alive', alive, 'ready', ready, 'live_instances', live_instances,
@@ -82,7 +111,7 @@ public struct ServiceHealth: Sendable {
                 'consumer_groups', $5::json)::text
             """,
             [now.milliseconds - downAfterMs, now.milliseconds - Self.recentMs, now.milliseconds, downAfterMs,
-             String(decoding: lags, as: UTF8.self)]
+             String(decoding: groups, as: UTF8.self), lags.at.milliseconds]
         ).single().string(0)
     }
 

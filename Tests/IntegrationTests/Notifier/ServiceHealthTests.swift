@@ -71,7 +71,13 @@ struct ServiceHealthTests {
 
             // The health JSON, as /api/health will serve it.
             let health = ServiceHealth(pool: pool, kafka: try TestEnvironment.kafka(), downAfterMs: 2000)
-            let live = try Self.object(try await health.json(now: .systemNow()))
+            let asked = Timestamp.systemNow()
+            let live = try Self.object(try await health.json(now: asked))
+            #expect(live["lag_measured_at"] as? Int64 == asked.milliseconds)
+            let again = try Self.object(try await health.json(now: asked.adding(milliseconds: 1000)))
+            #expect(again["lag_measured_at"] as? Int64 == asked.milliseconds, "a second later the lag is not measured again")
+            let later = try Self.object(try await health.json(now: asked.adding(milliseconds: 5000)))
+            #expect(later["lag_measured_at"] as? Int64 == asked.milliseconds + 5000, "5 s later it is")
             let services = try #require(live["services"] as? [[String: Any]])
             #expect(services.count == 1)
             let execution = try #require(services.first)
@@ -162,6 +168,13 @@ struct ServiceHealthTests {
             environment["KEEL_POSTGRES_DATABASE"] = config.database
             environment["KEEL_HTTP_PORT"] = String(try KeelProcess.freePort())
             environment["KEEL_NOTIFIER_WEBHOOKS_OPS_SECRET"] = "hook-secret"
+            // The API's tokens, as files (what deploy/local does), so none in this process's
+            // environment is used.
+            for name in ["read", "operator"] {
+                let token = FileManager.default.temporaryDirectory.appendingPathComponent(TestEnvironment.uniqueName("api-\(name)-token"))
+                try "\(name)-token-\(UInt64.random(in: 0...UInt64.max))".write(to: token, atomically: true, encoding: .utf8)
+                environment["KEEL_NOTIFIER_API_\(name.uppercased())_TOKEN_FILE"] = token.path
+            }
             let notifier = try KeelProcess.launch("keel-notifier", ["--config", file.path], environment: environment)
             defer { if notifier.isRunning { kill(notifier.processIdentifier, SIGKILL) } }
 
