@@ -161,6 +161,7 @@ let package = Package(
             dependencies: [
                 "Core", "Config", "Store", "Bus", "Schemas", "Exchange", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/Notifier", swiftSettings: swiftSettings),
         .target(name: "Indicators", dependencies: ["Core"], path: "Shared/Indicators", swiftSettings: indicatorSettings),

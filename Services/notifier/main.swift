@@ -4,8 +4,9 @@ import Notifier
 import Runtime
 import Schemas
 
-// The notifier service: the read-only dashboard API on the service's HTTP port (next to
-// /healthz, /readyz and /metrics), alerts as log lines and, when configured, the Telegram bot
+// The notifier service: the dashboard and its API (NotifierAPI: token-protected reads, live
+// stream, operator commands, OpenAPI document) on the service's HTTP port (next to /healthz,
+// /readyz and /metrics), alerts as log lines and, when configured, the Telegram bot
 // (alerts, entries, exits and rejections through the outbox; operator commands in) and the
 // webhooks (the same notices, signed JSON or Discord/Slack payloads); the trading figures as
 // Prometheus gauges; services going down and up (from their heartbeats) as alerts; a summary of
@@ -67,5 +68,12 @@ await ServiceRuntime.main(service: "notifier") { dependencies, logger in
     if bot == nil && webhooks == nil { return [alertsIn, figures, health] }
     return config.dailySummary.enabled ? [alertsIn, figures, health, outside, summary] : [alertsIn, figures, health, outside]
 } routes: { router, dependencies in
-    DashboardAPI.add(to: router, queries: DashboardQueries(pool: dependencies.postgres))
+    let api = dependencies.config.notifier.api
+    let tokens = try api.requiredTokens()
+    let queries = DashboardQueries(pool: dependencies.postgres)
+    NotifierAPI(
+        queries: queries, feed: DashboardFeed(queries: queries, interval: .milliseconds(api.streamIntervalMs), maximumStreams: api.maximumStreams),
+        commands: OperatorCommandSender(producer: dependencies.producer), readToken: tokens.read,
+        operatorToken: tokens.command
+    ).add(to: router)
 }

@@ -6,16 +6,37 @@ public struct NotifierConfig: Sendable, Equatable {
     public var telegram: TelegramConfig?
     /// Webhooks by name (`notifier.webhooks.<name>`), those enabled.
     public var webhooks: [WebhookConfig]
-    /// The dashboard and REST API's bearer tokens.
-    public var api: NotifierAPIConfig
+    /// Who may read the dashboard API and who may command through it.
+    public var api: APIAccessConfig
     public var health: ServiceWatchConfig
     public var dailySummary: DailySummaryConfig
 }
 
-/// The API's tokens (secrets): one that may read, one that may also command.
-public struct NotifierAPIConfig: Sendable, Equatable {
+/// The dashboard and REST API: two bearer tokens (secrets) — the read token sees everything,
+/// the operator token also pauses, resumes and closes — and the live stream's pace.
+public struct APIAccessConfig: Sendable, Equatable {
+    /// Tokens shorter than this are refused: they could be guessed.
+    public static let minimumTokenLength = 16
+
     public var readToken: Secret?
     public var operatorToken: Secret?
+    /// How often the dashboard's live stream sends a fresh snapshot.
+    public var streamIntervalMs: Int
+    /// Live streams open at once, per notifier instance; more are refused with 503.
+    public var maximumStreams: Int
+
+    /// Both tokens, or a configuration error naming the one missing: the notifier does not
+    /// serve its API without them.
+    public func requiredTokens() throws -> (read: Secret, command: Secret) {
+        guard let readToken else {
+            throw ConfigError(field: "notifier.api.read_token", reason: "required by the notifier (or read_token_file, or KEEL_NOTIFIER_API_READ_TOKEN)")
+        }
+        guard let operatorToken else {
+            throw ConfigError(
+                field: "notifier.api.operator_token", reason: "required by the notifier (or operator_token_file, or KEEL_NOTIFIER_API_OPERATOR_TOKEN)")
+        }
+        return (readToken, operatorToken)
+    }
 }
 
 /// One webhook: where it posts, in which shape, signed with which secret.
@@ -51,8 +72,6 @@ public struct TelegramConfig: Sendable, Equatable {
 
 extension NotifierConfig {
     init(reading reader: ConfigReader, runtime: RuntimeConfig) throws {
-        api = NotifierAPIConfig(
-            readToken: try reader.secret("notifier.api.read_token"), operatorToken: try reader.secret("notifier.api.operator_token"))
         health = try ServiceWatchConfig(reading: reader, heartbeatIntervalMs: runtime.heartbeatIntervalMs)
         dailySummary = try DailySummaryConfig(reading: reader)
         // A disabled webhook is still read and checked, so deployments can ship one ready to switch on.
@@ -69,6 +88,7 @@ extension NotifierConfig {
                 tradeNotices: try reader.bool(field + ".trade_notices", default: true))
             return enabled ? webhook : nil
         }
+        api = try APIAccessConfig(reading: reader)
         // Every field is read (and checked) even when the bot is off, so a typo still stops start-up.
         let enabled = try reader.bool("notifier.telegram.enabled", default: false)
         let token = try reader.secret("notifier.telegram.bot_token")
@@ -95,5 +115,24 @@ extension NotifierConfig {
         telegram = TelegramConfig(
             baseURL: baseURL, botToken: token, operatorChats: operatorChats, alertChats: alertChats, minimumSeverity: minimumSeverity,
             minimumIntervalMs: minimumIntervalMs, pollIntervalMs: pollIntervalMs, tradeNotices: tradeNotices)
+    }
+}
+
+extension APIAccessConfig {
+    init(reading reader: ConfigReader) throws {
+        func token(_ field: String) throws -> Secret? {
+            let token = try reader.secret(field)
+            if let token, token.value.count < Self.minimumTokenLength {
+                throw ConfigError(field: field, reason: "must be at least \(Self.minimumTokenLength) characters")
+            }
+            return token
+        }
+        readToken = try token("notifier.api.read_token")
+        operatorToken = try token("notifier.api.operator_token")
+        if let readToken, readToken == operatorToken {
+            throw ConfigError(field: "notifier.api.operator_token", reason: "must differ from notifier.api.read_token")
+        }
+        streamIntervalMs = try reader.int("notifier.api.stream_interval_ms", default: 1000, in: 100...60_000)
+        maximumStreams = try reader.int("notifier.api.max_streams", default: 32, in: 1...1000)
     }
 }

@@ -62,12 +62,17 @@ public final class LocalStack: @unchecked Sendable {
     public let httpPorts: [String: Int]
     /// The generated configuration file every service reads.
     public let configFile: URL
+    /// The notifier API's tokens, new for each stack.
+    public let readToken: String
+    public let operatorToken: String
     private let secrets: [String: String]
     // Only the owner's task starts, kills and stops processes, one call at a time.
     private var processes: [String: Process] = [:]
 
     private init(setup: Setup, brokerPort: Int, database: String) throws {
         self.setup = setup
+        readToken = Self.newToken()
+        operatorToken = Self.newToken()
         var ports: [String: Int] = [:]
         for name in Self.services { ports[name] = try freeLoopbackPort() }
         httpPorts = ports
@@ -78,6 +83,8 @@ public final class LocalStack: @unchecked Sendable {
         var secrets: [String: String] = [:]
         secrets["KEEL_POSTGRES_PASSWORD"] = setup.postgres.password?.value
         secrets["KEEL_REDIS_PASSWORD"] = setup.redis.password?.value
+        secrets["KEEL_NOTIFIER_API_READ_TOKEN"] = readToken
+        secrets["KEEL_NOTIFIER_API_OPERATOR_TOKEN"] = operatorToken
         self.secrets = secrets
         config = try KeelConfig.load(path: configFile.path, environment: secrets)
     }
@@ -186,6 +193,10 @@ public final class LocalStack: @unchecked Sendable {
         let url = setup.directory.appendingPathComponent("\(name).log")
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         return try FileHandle(forWritingTo: url)
+    }
+
+    static func newToken() -> String {
+        (0..<32).map { _ in String(UInt8.random(in: 0...15), radix: 16) }.joined()
     }
 
     /// GET `url`: the status code, or nil when nothing answers.

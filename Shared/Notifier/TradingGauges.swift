@@ -11,11 +11,13 @@ public struct TradingFigures: Sendable, Hashable {
     public var openPositions: Int
     /// How far equity is below its highest point of the last 30 days, as a fraction.
     public var drawdown: Double
+    /// Per strategy, the fraction of its closed trades that made money (`/api/stats`).
+    public var winRates: [String: Double]
 }
 
 /// Publishes `TradingFigures` as Prometheus gauges next to the service metrics:
 /// `keel_equity_usdt`, `keel_unrealised_pnl_usdt`, `keel_realised_pnl_today_usdt`,
-/// `keel_open_positions`, `keel_drawdown_ratio`. (Prometheus holds floats: the exact decimals
+/// `keel_open_positions`, `keel_drawdown_ratio` and `keel_win_rate_ratio{strategy}`. (Prometheus holds floats: the exact decimals
 /// become doubles here, for graphs only.)
 public struct TradingGauges: Sendable {
     public let pool: PostgresPool
@@ -38,6 +40,9 @@ public struct TradingGauges: Sendable {
         realisedToday.record(Double(figures.realisedToday.description) ?? 0)
         openPositions.record(figures.openPositions)
         drawdown.record(figures.drawdown)
+        for (strategy, rate) in figures.winRates {
+            Gauge(label: "keel_win_rate_ratio", dimensions: [("strategy", strategy)]).record(rate)
+        }
         return figures
     }
 
@@ -58,8 +63,11 @@ public struct TradingGauges: Sendable {
         if let equity, let peak, peak.isPositive, equity < peak {
             drawdown = Double(try (peak - equity).value.divided(by: peak.value, scale: 8, rounding: .nearest).description) ?? 0
         }
+        let stats = try await pool.execute("SELECT strategy, win_rate FROM (\(DashboardQueries.strategyStatsSelect)) AS stats")
+        let winRates = try Dictionary(uniqueKeysWithValues: stats.rows.map { (try $0.string(0), Double(try $0.string(1)) ?? 0) })
         return TradingFigures(
             equity: equity, unrealisedPnL: Money(try FixedPoint(parsing: row.string(1))),
-            realisedToday: Money(try FixedPoint(parsing: row.string(2))), openPositions: try row.int(3), drawdown: drawdown)
+            realisedToday: Money(try FixedPoint(parsing: row.string(2))), openPositions: try row.int(3), drawdown: drawdown,
+            winRates: winRates)
     }
 }

@@ -333,46 +333,6 @@ public actor RiskDesk {
     }
 }
 
-/// An operator command from `ops.commands.v1`, read and checked.
-public struct OperatorCommand: Sendable, Equatable {
-    public enum Action: Sendable, Equatable {
-        case pause
-        case resume
-        case resetBreaker(drawdown: Bool, dailyLoss: Bool)
-        case flattenAll
-        case closeSymbol(Symbol)
-
-        public var name: String {
-            switch self {
-            case .pause: "pause"
-            case .resume: "resume"
-            case .resetBreaker: "reset_breaker"
-            case .flattenAll: "flatten_all"
-            case .closeSymbol: "close_symbol"
-            }
-        }
-
-        public var symbol: Symbol? {
-            if case .closeSymbol(let symbol) = self { return symbol }
-            return nil
-        }
-    }
-
-    public let id: String
-    public let issuedBy: String
-    public let reason: String
-    public let action: Action
-    public let issuedAt: Timestamp
-
-    public init(id: String, issuedBy: String, reason: String = "", action: Action, issuedAt: Timestamp) {
-        self.id = id
-        self.issuedBy = issuedBy
-        self.reason = reason
-        self.action = action
-        self.issuedAt = issuedAt
-    }
-}
-
 /// What a decision saw, recorded beside it as JSON.
 struct DecisionInputs: Encodable {
     struct OpenPosition: Encodable {

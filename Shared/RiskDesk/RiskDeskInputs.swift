@@ -115,35 +115,11 @@ extension RiskDesk {
         } catch {
             throw InvalidMessage("not a valid ops.commands.v1 OperatorCommand: \(error)")
         }
-        return try command(parsed)
-    }
-
-    public static func command(_ parsed: Keel_V1_OperatorCommand) throws -> OperatorCommand {
-        guard !parsed.commandID.isEmpty else { throw InvalidMessage("operator command without command_id") }
-        guard !parsed.issuedBy.isEmpty else { throw InvalidMessage("operator command \(parsed.commandID) without issued_by") }
-        let action: OperatorCommand.Action
-        switch parsed.command {
-        case .pause?: action = .pause
-        case .resume?: action = .resume
-        case .resetBreaker(let reset)?:
-            switch reset.breaker {
-            case .all: action = .resetBreaker(drawdown: true, dailyLoss: true)
-            case .drawdown: action = .resetBreaker(drawdown: true, dailyLoss: false)
-            case .dailyLoss: action = .resetBreaker(drawdown: false, dailyLoss: true)
-            case .unspecified, .UNRECOGNIZED:
-                throw InvalidMessage("operator command \(parsed.commandID): reset_breaker names no breaker")
-            }
-        case .flattenAll?: action = .flattenAll
-        case .closeSymbol(let close)?:
-            guard let symbol = try? Symbol(close.symbol) else {
-                throw InvalidMessage("operator command \(parsed.commandID): close_symbol names no valid symbol (\"\(close.symbol)\")")
-            }
-            action = .closeSymbol(symbol)
-        case nil: throw InvalidMessage("operator command \(parsed.commandID) carries no command")
+        do {
+            return try OperatorCommand(parsed)
+        } catch {
+            throw InvalidMessage("not a valid operator command: \(error)")
         }
-        return OperatorCommand(
-            id: parsed.commandID, issuedBy: parsed.issuedBy, reason: parsed.reason, action: action,
-            issuedAt: Timestamp(milliseconds: parsed.issuedMs))
     }
 
     static func decimal(_ value: Keel_V1_Decimal) throws -> FixedPoint {

@@ -6,7 +6,8 @@ import Prometheus
 /// otherwise) and `/metrics` (Prometheus text format) on a service's HTTP router.
 public enum HealthRoutes {
     public static func add<Context: RequestContext>(
-        to router: Router<Context>, service: String, probe: ReadinessProbe, registry: PrometheusCollectorRegistry
+        to router: Router<Context>, service: String, probe: ReadinessProbe,
+        registry: PrometheusCollectorRegistry = ServiceRuntime.metricsRegistry
     ) {
         router.get("/healthz") { _, _ in
             json(.ok, ["status": "ok", "service": service])

@@ -16,7 +16,7 @@ public enum ServiceRuntime {
     /// Builds the service's own long-running parts from its dependencies.
     public typealias Workers = @Sendable (ServiceDependencies, Logger) async throws -> [any Service]
     /// Adds the service's own HTTP routes next to the health routes, on the same port.
-    public typealias Routes = @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void
+    public typealias Routes = @Sendable (Router<BasicRequestContext>, ServiceDependencies) throws -> Void
 
     public static func main(
         service name: String,
@@ -44,6 +44,10 @@ public enum ServiceRuntime {
             try await run(service: name, config: config, logger: logger, routes: routes, workers: workers)
             logger.info("stopped")
             exit(0)
+        } catch let error as ConfigError {
+            // A setting only the service's own parts check (its routes, its workers).
+            logger.critical("stopped: invalid configuration", metadata: ["error": "\(error)"])
+            exit(ConfigError.exitCode)
         } catch {
             logger.critical("stopped on error", metadata: ["error": "\(error)"])
             exit(1)
@@ -63,7 +67,7 @@ public enum ServiceRuntime {
     }
 
     /// One registry per process, shared by swift-metrics and `/metrics`.
-    static let metricsRegistry = PrometheusCollectorRegistry()
+    public static let metricsRegistry = PrometheusCollectorRegistry()
 
     static func run(service name: String, config: KeelConfig, logger: Logger, routes: Routes, workers: Workers) async throws {
         let dependencies = try ServiceDependencies(config: config, serviceName: name, logger: logger)
@@ -75,7 +79,7 @@ public enum ServiceRuntime {
 
         let router = Router()
         HealthRoutes.add(to: router, service: name, probe: probe, registry: metricsRegistry)
-        routes(router, dependencies)
+        try routes(router, dependencies)
         let http = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(config.http.host, port: config.http.port)),

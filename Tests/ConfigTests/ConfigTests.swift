@@ -47,6 +47,25 @@ struct ConfigTests {
         #expect(config.mode == .paper && config.notifier.telegram == nil && config.notifier.webhooks.isEmpty)
     }
 
+    @Test("the API's tokens: secrets, long enough, different, and required by the notifier")
+    func apiTokens() throws {
+        let tokens = ["KEEL_NOTIFIER_API_READ_TOKEN": "r-0123456789abcdef", "KEEL_NOTIFIER_API_OPERATOR_TOKEN": "o-0123456789abcdef"]
+        let config = try load("notifier: {api: {stream_interval_ms: 500}}", tokens)
+        let required = try config.notifier.api.requiredTokens()
+        #expect(required.read.value == "r-0123456789abcdef" && required.command.value == "o-0123456789abcdef")
+        #expect(config.notifier.api.streamIntervalMs == 500 && config.notifier.api.maximumStreams == 32)
+        #expect(config.secrets.contains(required.read) && config.secrets.contains(required.command), "the redactor knows them")
+        #expect(throws: ConfigError.self) { try load("", [:]).notifier.api.requiredTokens() }
+        let missing = try load("", ["KEEL_NOTIFIER_API_READ_TOKEN": "r-0123456789abcdef"])
+        #expect(throws: ConfigError(field: "notifier.api.operator_token", reason: "required by the notifier (or operator_token_file, or KEEL_NOTIFIER_API_OPERATOR_TOKEN)")) {
+            try missing.notifier.api.requiredTokens()
+        }
+        #expect(failure("", ["KEEL_NOTIFIER_API_READ_TOKEN": "short"]) == ConfigError(field: "notifier.api.read_token", reason: "must be at least 16 characters"))
+        let same = ["KEEL_NOTIFIER_API_READ_TOKEN": "same-0123456789ab", "KEEL_NOTIFIER_API_OPERATOR_TOKEN": "same-0123456789ab"]
+        #expect(failure("", same)?.field == "notifier.api.operator_token")
+        #expect(failure("notifier: {api: {max_streams: 0}}")?.field == "notifier.api.max_streams")
+    }
+
     @Test("Telegram: chats and the token (a secret the redactor knows)")
     func telegram() throws {
         let config = try load("notifier: {telegram: {enabled: true, operator_chats: [42, -100123], alert_chats: [42]}}", [
@@ -84,16 +103,14 @@ struct ConfigTests {
         #expect(!config.notifier.dailySummary.enabled && config.notifier.dailySummary.hourUTC == 7)
     }
 
-    @Test("the API tokens and a disabled webhook's secret are secrets; a disabled webhook is not used")
-    func apiTokensAndDisabledWebhook() throws {
+    @Test("a disabled webhook is read and checked, and not used")
+    func disabledWebhook() throws {
         let config = try load("notifier: {webhooks: {ops: {enabled: false, url: https://hooks.example/x}}}", [
-            "KEEL_NOTIFIER_API_READ_TOKEN": "read-token-1", "KEEL_NOTIFIER_API_OPERATOR_TOKEN": "operator-token-2",
             "KEEL_NOTIFIER_WEBHOOKS_OPS_SECRET": "hmac-key",
         ])
         #expect(config.notifier.webhooks.isEmpty)
-        #expect(config.notifier.api.readToken?.value == "read-token-1" && config.notifier.api.operatorToken?.value == "operator-token-2")
-        #expect(config.secrets.contains { $0.value == "read-token-1" } && config.secrets.contains { $0.value == "operator-token-2" })
         #expect(failure("notifier: {webhooks: {ops: {enabled: maybe, url: https://x}}}")?.field == "notifier.webhooks.ops.enabled")
+        #expect(failure("notifier: {webhooks: {ops: {enabled: false, url: ftp://x}}}")?.field == "notifier.webhooks.ops.url")
     }
 
     @Test("the exchange section refuses what cannot trade", arguments: [

@@ -2,6 +2,7 @@ import Bus
 import Config
 import Foundation
 import Logging
+import Schemas
 import Synchronization
 
 /// What a test consumer saw, in arrival order.
@@ -54,5 +55,40 @@ enum BusTesting {
         _ consumer: KafkaConsumer, _ handler: @escaping KafkaConsumer.Handler
     ) -> Task<Void, any Error> {
         Task { try await consumer.run(handler) }
+    }
+
+    /// The operator commands on `ops.commands.v1` that `mine` picks (with the messages' keys),
+    /// once `count` of them arrived and a moment later no more did; by time issued, then id.
+    static func operatorCommands(
+        count: Int, _ mine: @escaping @Sendable (Keel_V1_OperatorCommand) -> Bool
+    ) async throws -> [Keel_V1_OperatorCommand] {
+        try await keyedOperatorCommands(count: count, mine).map(\.command)
+    }
+
+    static func keyedOperatorCommands(
+        count: Int, _ mine: @escaping @Sendable (Keel_V1_OperatorCommand) -> Bool
+    ) async throws -> [(key: String, command: Keel_V1_OperatorCommand)] {
+        let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
+        defer { producer.close() }
+        let consumer = try KafkaConsumer(
+            config: try TestEnvironment.kafka(), groupID: TestEnvironment.uniqueName("command-reader"),
+            topics: [Topic.opsCommands.rawValue], deadLetters: producer, logger: logger)
+        let received = Received()
+        let reading = start(consumer) { received.append($0) }
+        defer {
+            consumer.stop()
+            reading.cancel()
+        }
+        func picked() -> [(key: String, command: Keel_V1_OperatorCommand)] {
+            received.all.compactMap { message in
+                guard let command = try? Keel_V1_OperatorCommand(serializedBytes: message.value), mine(command) else { return nil }
+                return (String(decoding: message.key ?? [], as: UTF8.self), command)
+            }
+        }
+        try await waitUntil("\(count) operator commands") { picked().count >= count }
+        try await Task.sleep(for: .milliseconds(300))  // and no more
+        return picked().sorted {
+            $0.command.issuedMs == $1.command.issuedMs ? $0.command.commandID < $1.command.commandID : $0.command.issuedMs < $1.command.issuedMs
+        }
     }
 }

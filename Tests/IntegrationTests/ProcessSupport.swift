@@ -40,10 +40,18 @@ enum KeelProcess {
     static func run(
         _ name: String, _ arguments: [String] = [], environment: [String: String] = [:], standardOutput: Bool = false
     ) async throws -> Output {
+        try await run(
+            executable: binDirectory.appendingPathComponent(name), arguments, environment: environment, standardOutput: standardOutput)
+    }
+
+    /// Runs any executable (a Python tool, say) the same way.
+    static func run(
+        executable: URL, _ arguments: [String] = [], environment: [String: String] = [:], standardOutput: Bool = false
+    ) async throws -> Output {
         let errors = Pipe()
         let output = Pipe()
         let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent(name)
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = standardOutput ? output.fileHandleForWriting : FileHandle.nullDevice

@@ -20,6 +20,12 @@ enum TestEnvironment {
         return value
     }
 
+    /// A tool of the test venv (`python`, `schemathesis`, ...), which deploy/local/setup
+    /// --for-tests fills; found beside $KEEL_TEST_PYTHON.
+    static func venvTool(_ name: String) throws -> URL {
+        URL(fileURLWithPath: try value("KEEL_TEST_PYTHON")).deletingLastPathComponent().appendingPathComponent(name)
+    }
+
     static func kafka(clientID: String = "keel-test") throws -> KafkaConfig {
         KafkaConfig(
             bootstrapServers: try value("KEEL_TEST_KAFKA_BOOTSTRAP"),

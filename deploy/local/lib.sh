@@ -85,4 +85,21 @@ keel_env() {
   export KEEL_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
   export KEEL_POSTGRES_PORT="$PG_PORT"
   export KEEL_REDIS_PORT="$REDIS_PORT"
+  api_tokens
+}
+
+# The dashboard's read and operator tokens: made once per profile (random, readable by this
+# user only) and handed to the notifier as files.
+api_tokens() {
+  local dir="$PROFILE_DIR/secrets"
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  local name
+  for name in read operator; do
+    if [ ! -s "$dir/api-$name-token" ]; then
+      (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$dir/api-$name-token")
+    fi
+  done
+  export KEEL_NOTIFIER_API_READ_TOKEN_FILE="$dir/api-read-token"
+  export KEEL_NOTIFIER_API_OPERATOR_TOKEN_FILE="$dir/api-operator-token"
 }

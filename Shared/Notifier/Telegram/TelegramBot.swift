@@ -44,7 +44,7 @@ public actor TelegramBot {
     let replies: OperatorReplies
     let router: NoticeRouter
     let courier: Courier
-    let producer: KafkaProducer
+    let commands: OperatorCommandSender
     let settings: Settings
     let clock: any TradingClock
     let logger: Logger
@@ -65,7 +65,7 @@ public actor TelegramBot {
         courier = Courier(channel: Self.channel, outbox: outbox, policy: settings.policy, clock: clock, logger: logger) { text, chat in
             await client.send(text, to: chat)
         }
-        self.producer = producer
+        commands = OperatorCommandSender(producer: producer)
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -121,7 +121,7 @@ public actor TelegramBot {
     }
 
     private func perform(_ request: OperatorRequest, for update: TelegramClient.Update) async throws {
-        var command = Keel_V1_OperatorCommand()
+        let action: OperatorCommand.Action
         switch request {
         case .help:
             return try await reply(update, OperatorRequest.usage)
@@ -138,19 +138,16 @@ public actor TelegramBot {
             guard let until = pendingFlatten.removeValue(forKey: update.chatID), clock.now() <= until else {
                 return try await reply(update, "Nothing to confirm: send /flatten first.")
             }
-            command.flattenAll = .init()
-        case .pause: command.pause = .init()
-        case .resume: command.resume = .init()
-        case .close(let symbol): command.closeSymbol = .with { $0.symbol = symbol.rawValue }
+            action = .flattenAll
+        case .pause: action = .pause
+        case .resume: action = .resume
+        case .close(let symbol): action = .closeSymbol(symbol)
         }
-        command.commandID = "telegram-\(update.updateID)"
-        command.issuedBy = "telegram:\(update.chatID)"
-        command.reason = "Telegram: \(update.text)"
-        command.issuedMs = clock.now().milliseconds
-        let key = if case .close(let symbol) = request { symbol.rawValue } else { "*" }
-        _ = try await producer.send(OutgoingMessage(
-            topic: Topic.opsCommands.rawValue, key: Array(key.utf8), value: try command.serializedBytes()))
-        try await reply(update, "Sent to risk: \(update.text) (command \(command.commandID)).")
+        let command = OperatorCommand(
+            id: "telegram-\(update.updateID)", issuedBy: "telegram:\(update.chatID)", reason: "Telegram: \(update.text)", action: action,
+            issuedAt: clock.now())
+        try await commands.send(command)
+        try await reply(update, "Sent to risk: \(update.text) (command \(command.id)).")
     }
 
     private func reply(_ update: TelegramClient.Update, _ text: String) async throws {

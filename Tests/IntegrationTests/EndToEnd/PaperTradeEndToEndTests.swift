@@ -47,16 +47,8 @@ struct PaperTradeEndToEndTests {
     @Test func aPaperTradeEndToEnd() async throws {
         // Play starts at bar 86, three market minutes per real minute: the deciding bar closes
         // 100 s after the simulator starts, with the stack long up.
-        let stack = try await TradingStack.start(
-            market: .init(csv: Self.marketCSV, start: "2026-01-05T01:26:00Z", speed: 3), symbols: [Self.symbol.rawValue])
-        do {
-            try await run(stack)
-        } catch {
-            for name in LocalStack.services { print("--- keel-\(name) log ---\n\(stack.stack.log(of: name))") }
-            await stack.stop()
-            throw error
-        }
-        await stack.stop()
+        try await TradingStack.run(
+            market: .init(csv: Self.marketCSV, start: "2026-01-05T01:26:00Z", speed: 3), symbols: [Self.symbol.rawValue], run)
     }
 
     func run(_ stack: TradingStack) async throws {

@@ -61,6 +61,20 @@ final class TradingStack: @unchecked Sendable {
         }
     }
 
+    /// Starts a stack, runs `body` on it and stops it; when `body` fails, the services' logs
+    /// are printed first.
+    static func run(market: Market, symbols: [String], _ body: (TradingStack) async throws -> Void) async throws {
+        let stack = try await start(market: market, symbols: symbols)
+        do {
+            try await body(stack)
+        } catch {
+            for name in LocalStack.services { print("--- keel-\(name) log ---\n\(stack.stack.log(of: name))") }
+            await stack.stop()
+            throw error
+        }
+        await stack.stop()
+    }
+
     func stop() async {
         await stack.stop()
         kill(simulator.processIdentifier, SIGTERM)
@@ -69,8 +83,9 @@ final class TradingStack: @unchecked Sendable {
 
     /// GET on the notifier's API: the JSON array it answers.
     func api(_ path: String) async throws -> [[String: Any]] {
-        let url = URL(string: "http://127.0.0.1:\(stack.httpPorts["notifier"]!)\(path)")!
-        let (data, _) = try await URLSession.shared.data(from: url)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(stack.httpPorts["notifier"]!)\(path)")!)
+        request.setValue("Bearer \(stack.readToken)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
 

@@ -95,7 +95,7 @@ struct TelegramBotTests {
             try await bot.poll()  // the same updates are not handled twice
             _ = try await bot.deliver()
 
-            let commands = try await Self.commands(issuedBy: ["telegram:\(Self.operatorChat)", "telegram:\(stranger)"], count: 3)
+            let commands = try await BusTesting.operatorCommands(count: 3) { ["telegram:\(Self.operatorChat)", "telegram:\(stranger)"].contains($0.issuedBy) }
             #expect(commands.map(\.commandID) == ["telegram-\(pause)", "telegram-\(close)", "telegram-\(flatten)"])
             #expect(commands.allSatisfy { $0.issuedBy == "telegram:\(Self.operatorChat)" })
             if case .pause? = commands[0].command {} else { Issue.record("first is pause") }
@@ -212,26 +212,5 @@ struct TelegramBotTests {
                 "🚫 ETHUSDT short entry rejected by risk: [max_open_positions] 3 open, limit 3",
             ])
         }
-    }
-
-    /// The operator commands on `ops.commands.v1` from `issuers`, waiting for `count` of them.
-    static func commands(issuedBy issuers: Set<String>, count: Int) async throws -> [Keel_V1_OperatorCommand] {
-        let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
-        defer { producer.close() }
-        let consumer = try KafkaConsumer(
-            config: try TestEnvironment.kafka(), groupID: TestEnvironment.uniqueName("telegram-reader"),
-            topics: [Topic.opsCommands.rawValue], deadLetters: producer, logger: logger)
-        let received = Received()
-        let reading = BusTesting.start(consumer) { received.append($0) }
-        defer {
-            consumer.stop()
-            reading.cancel()
-        }
-        func mine() -> [Keel_V1_OperatorCommand] {
-            received.all.compactMap { try? Keel_V1_OperatorCommand(serializedBytes: $0.value) }.filter { issuers.contains($0.issuedBy) }
-        }
-        try await BusTesting.waitUntil("\(count) operator commands") { mine().count >= count }
-        try await Task.sleep(for: .milliseconds(300))  // and no more
-        return mine().sorted { $0.issuedMs == $1.issuedMs ? $0.commandID < $1.commandID : $0.issuedMs < $1.issuedMs }
     }
 }

@@ -40,6 +40,19 @@ struct TradingGaugesTests {
             #expect(figures.realisedToday == (try Money(parsing: "19.75")), "yesterday's fill is not today's")
             #expect(figures.openPositions == 2)
             #expect(figures.drawdown == 0.05, "5 % below the 10,000 peak of the last 30 days (the older 12,000 is out)")
+            #expect(figures.winRates.isEmpty, "no closed trade yet")
+        }
+    }
+
+    @Test("the win rate per strategy, from its closed trades")
+    func winRates() async throws {
+        try await withScratchDatabase("gauges-win") { config in
+            let pool = PostgresPool(config: config)
+            defer { Task { await pool.close() } }
+            _ = try await Migrator().migrate(pool)
+            try await NotifierAPITests.recordTrades(pool)
+            let figures = try await TradingGauges(pool: pool).refresh(now: Timestamp(milliseconds: 10_000))
+            #expect(figures.winRates == ["macd_rsi": 0.6667, "breakout": 0, "scalper": 1])
         }
     }
 }
