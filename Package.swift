@@ -210,14 +210,14 @@ let package = Package(
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: swiftSettings),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Core", "Config"], swiftSettings: swiftSettings),
         .testTarget(name: "OrderManagementTests", dependencies: ["OrderManagement", "Core"], swiftSettings: swiftSettings),
-        .testTarget(name: "NotifierTests", dependencies: ["Notifier", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotifierTests", dependencies: ["Notifier", "Core", "Schemas"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Risk", "Exchange", "ExchangeSimulator", "Core"],
             swiftSettings: swiftSettings),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: swiftSettings),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Indicators", "Config", "Core"], swiftSettings: swiftSettings),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config"], swiftSettings: swiftSettings),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config", "Core", "Schemas"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
             dependencies: [

@@ -4,6 +4,7 @@ import Execution
 import Foundation
 import Locks
 import Runtime
+import Schemas
 
 // The execution service: approved orders in (shared out across instances by symbol, one
 // group), venue orders out. Before it takes any approval it reconciles its records with the
@@ -21,7 +22,7 @@ await ServiceRuntime.main(service: "execution") { dependencies, logger in
     let approvals = try KafkaConsumer(
         config: config.kafka, groupID: ConsumerGroup.execution.name, topics: ConsumerGroup.execution.topicNames,
         deadLetters: dependencies.producer, logger: logger)
-    let stream = venue.privateStream(logger: logger)
+    let stream = venue.privateStream(logger: logger, onReconnect: dependencies.reconnectStormAlerts(stream: "private").reconnected)
     return [
         ConsumerService(approvals, prepare: {
             _ = try await venue.rest.synchronizeTime()

@@ -13,7 +13,7 @@ await ServiceRuntime.main(service: "marketdata") { dependencies, logger in
         store: CandleStore(pool: dependencies.postgres), source: venue.rest, watermarks: CandleWatermarks(pool: dependencies.postgres),
         producer: dependencies.producer, streamProducer: try dependencies.streamProducer(), venue: config.exchange.venue == .simulator ? .simulator : .bybit,
         venueNow: { venue.rest.serverNow() }, logger: logger)
-    let stream = venue.publicStream(logger: logger)
+    let stream = venue.publicStream(logger: logger, onReconnect: dependencies.reconnectStormAlerts(stream: "public").reconnected)
     return [
         TaskService.retrying("start the candle feed", logger: logger) {
             _ = try await venue.rest.synchronizeTime()

@@ -9,7 +9,8 @@ import Schemas
 // /readyz and /metrics), alerts as log lines and, when configured, the Telegram bot
 // (alerts, entries, exits and rejections through the outbox; operator commands in) and the
 // webhooks (the same notices, signed JSON or Discord/Slack payloads); the trading figures as
-// Prometheus gauges. Every instance serves the API; the alerts
+// Prometheus gauges; services going down and up (from their heartbeats) as alerts; a summary of
+// each UTC day. Every instance serves the API; the alerts
 // are shared out across instances (one group); the outbox is delivered by whichever instance
 // holds a chat at the time.
 await ServiceRuntime.main(service: "notifier") { dependencies, logger in
@@ -49,7 +50,23 @@ await ServiceRuntime.main(service: "notifier") { dependencies, logger in
     } onFailure: { error in
         logger.warning("reading the trading figures failed; retrying at the next interval", metadata: ["error": "\(error)"])
     }
-    return bot == nil && webhooks == nil ? [alertsIn, figures] : [alertsIn, outside, figures]
+    let watcher = ServiceWatcher(pool: dependencies.postgres, producer: dependencies.producer, downAfterMs: Int64(config.health.downAfterMs))
+    let health = TaskService.every(.milliseconds(config.health.checkIntervalMs)) {
+        try await watcher.check()
+    } onFailure: { error in
+        logger.warning("checking the services' heartbeats failed; retrying at the next interval", metadata: ["error": "\(error)"])
+    }
+    let summaries = DailySummaries(pool: dependencies.postgres, hourUTC: config.dailySummary.hourUTC)
+    let summary = TaskService.every(.seconds(60)) {
+        try await summaries.queueDue { key, text in
+            try await bot?.broadcast(key: key, text: text)
+            try await webhooks?.broadcast(key: key, text: text)
+        }
+    } onFailure: { error in
+        logger.warning("the daily summary could not be queued; retrying in a minute", metadata: ["error": "\(error)"])
+    }
+    if bot == nil && webhooks == nil { return [alertsIn, figures, health] }
+    return config.dailySummary.enabled ? [alertsIn, figures, health, outside, summary] : [alertsIn, figures, health, outside]
 } routes: { router, dependencies in
     let api = dependencies.config.notifier.api
     let tokens = try api.requiredTokens()

@@ -2,6 +2,7 @@ import Bus
 import Exchange
 import MarketData
 import Runtime
+import Schemas
 import Signals
 
 // The signals service: closed candles in, trade intents out. Candles are shared out across

@@ -41,6 +41,7 @@ public struct KeelConfig: Sendable, Equatable {
     public var http: HTTPConfig
     public var logging: LoggingConfig
     public var startup: StartupConfig
+    public var runtime: RuntimeConfig
     public var kafka: KafkaConfig
     public var postgres: PostgresConfig
     public var redis: RedisConfig
@@ -77,6 +78,7 @@ public struct KeelConfig: Sendable, Equatable {
         startup = StartupConfig(
             retryInitialMs: try reader.int("startup.retry_initial_ms", default: 200, in: 1...60_000),
             retryMaxMs: try reader.int("startup.retry_max_ms", default: 5000, in: 1...600_000))
+        runtime = try RuntimeConfig(reading: reader)
 
         kafka = KafkaConfig(
             bootstrapServers: try reader.string("kafka.bootstrap_servers", default: "127.0.0.1:59092"),
@@ -114,7 +116,7 @@ public struct KeelConfig: Sendable, Equatable {
         signals = try SignalsConfig(reading: reader, markets: markets)
         execution = try ExecutionConfig(reading: reader)
         risk = try RiskSettings(reading: reader, mode: mode)
-        notifier = try NotifierConfig(reading: reader)
+        notifier = try NotifierConfig(reading: reader, runtime: runtime)
 
         try reader.rejectUnknownFields()
     }

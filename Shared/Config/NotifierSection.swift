@@ -4,10 +4,12 @@ import Core
 public struct NotifierConfig: Sendable, Equatable {
     /// Telegram: nil when `notifier.telegram.enabled` is false.
     public var telegram: TelegramConfig?
-    /// Webhooks by name (`notifier.webhooks.<name>`).
+    /// Webhooks by name (`notifier.webhooks.<name>`), those enabled.
     public var webhooks: [WebhookConfig]
     /// Who may read the dashboard API and who may command through it.
     public var api: APIAccessConfig
+    public var health: ServiceWatchConfig
+    public var dailySummary: DailySummaryConfig
 }
 
 /// The dashboard and REST API: two bearer tokens (secrets) — the read token sees everything,
@@ -69,17 +71,22 @@ public struct TelegramConfig: Sendable, Equatable {
 }
 
 extension NotifierConfig {
-    init(reading reader: ConfigReader) throws {
-        webhooks = try reader.childNames(of: "notifier.webhooks").sorted().map { name in
+    init(reading reader: ConfigReader, runtime: RuntimeConfig) throws {
+        health = try ServiceWatchConfig(reading: reader, heartbeatIntervalMs: runtime.heartbeatIntervalMs)
+        dailySummary = try DailySummaryConfig(reading: reader)
+        // A disabled webhook is still read and checked, so deployments can ship one ready to switch on.
+        webhooks = try reader.childNames(of: "notifier.webhooks").sorted().compactMap { name in
             let field = "notifier.webhooks.\(name)"
+            let enabled = try reader.bool(field + ".enabled", default: true)
             let url = try reader.string(field + ".url")
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
                 throw ConfigError(field: field + ".url", reason: "must be an http:// or https:// URL")
             }
-            return WebhookConfig(
+            let webhook = WebhookConfig(
                 name: name, url: url, format: try reader.choice(field + ".format", default: .json), secret: try reader.secret(field + ".secret"),
                 minimumSeverity: try reader.choice(field + ".min_severity", default: .warning),
                 tradeNotices: try reader.bool(field + ".trade_notices", default: true))
+            return enabled ? webhook : nil
         }
         api = try APIAccessConfig(reading: reader)
         // Every field is read (and checked) even when the bot is off, so a typo still stops start-up.

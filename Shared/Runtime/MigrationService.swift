@@ -19,9 +19,12 @@ final class MigrationService: Service, Sendable {
         self.logger = logger
     }
 
+    /// Whether the migrations are applied (the tables exist).
+    var isDone: Bool { done.withLock { $0 } }
+
     var readinessCheck: DependencyCheck {
         DependencyCheck(name: "migrations") { [self] in
-            guard done.withLock({ $0 }) else { throw NotYet() }
+            guard isDone else { throw NotYet() }
         }
     }
 

@@ -13,6 +13,8 @@ public final class ServiceDependencies: Sendable {
     public let producer: KafkaProducer
     public let postgres: PostgresPool
     public let redis: RedisConnection
+    /// This process in `service_instances` and in its alerts.
+    public let instance: ServiceInstance
     private let kafka: KafkaConfig
     private let logger: Logger
     /// Producers made by `streamProducer()`, closed with the rest.
@@ -20,6 +22,7 @@ public final class ServiceDependencies: Sendable {
 
     public init(config: KeelConfig, serviceName: String, logger: Logger) throws {
         self.config = config
+        instance = ServiceInstance(service: serviceName)
         var kafka = config.kafka
         kafka.clientID = "\(config.kafka.clientID)-\(serviceName)"
         self.kafka = kafka
@@ -47,6 +50,16 @@ public final class ServiceDependencies: Sendable {
         let made = try KafkaProducer(config: streams, logger: logger)
         extraProducers.withLock { $0.append(made) }
         return made
+    }
+
+    /// Warns on `ops.alerts.v1` when the exchange WebSocket `stream` ("public", "private")
+    /// reconnects too often; pass its `reconnected` as the stream's `onReconnect`.
+    public func reconnectStormAlerts(stream: String) -> ReconnectStormAlerts {
+        ReconnectStormAlerts(
+            instance: instance, stream: stream,
+            policy: ReconnectStormPolicy(
+                maxReconnects: config.runtime.reconnectStormMaxReconnects, windowMs: Int64(config.runtime.reconnectStormWindowMs)),
+            producer: producer, logger: logger)
     }
 
     public func close() async {

@@ -73,6 +73,9 @@ public enum ServiceRuntime {
         let dependencies = try ServiceDependencies(config: config, serviceName: name, logger: logger)
         let migrations = MigrationService(pool: dependencies.postgres, startup: config.startup, logger: logger)
         let probe = ReadinessProbe(checks: dependencies.readinessChecks() + [migrations.readinessCheck])
+        let heartbeat = ServiceHeartbeat(
+            instance: dependencies.instance, pool: dependencies.postgres, probe: probe, migrations: migrations,
+            interval: .milliseconds(config.runtime.heartbeatIntervalMs), logger: logger)
 
         let router = Router()
         HealthRoutes.add(to: router, service: name, probe: probe, registry: metricsRegistry)
@@ -85,12 +88,13 @@ public enum ServiceRuntime {
 
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: http), .init(service: migrations)]
+                // Shut down in reverse order: the heartbeat goes on until the workers have stopped.
+                services: [.init(service: http), .init(service: migrations), .init(service: heartbeat)]
                     + (try await workers(dependencies, logger)).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("starting", metadata: [
-            "http": "\(config.http.host):\(config.http.port)", "librdkafka": "\(KafkaLibrary.version)",
+            "http": "\(config.http.host):\(config.http.port)", "librdkafka": "\(KafkaLibrary.version)", "instance": "\(dependencies.instance.id)",
         ])
         if !KafkaLibrary.isKnownGood {
             logger.warning("librdkafka \(KafkaLibrary.version) is older than 2.3 and may fail to talk to the broker; put a newer one first on LD_LIBRARY_PATH (deploy/local/setup provides one)")

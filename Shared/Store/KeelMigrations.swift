@@ -281,5 +281,32 @@ public enum KeelMigrations {
                 CREATE INDEX notify_outbox_pending ON notify_outbox (channel, recipient, id) WHERE state = 'pending';
                 """
         ),
+        Migration(
+            version: 9,
+            name: "service_health",
+            sql: """
+                -- Every running service instance records itself here every few seconds (times in
+                -- ms); a graceful shutdown sets stopped_at. detail holds its readiness checks.
+                CREATE TABLE service_instances (
+                    service    text    NOT NULL,
+                    instance   text    NOT NULL,  -- unique per process
+                    host       text    NOT NULL,
+                    started_at bigint  NOT NULL,
+                    last_seen  bigint  NOT NULL,
+                    ready      boolean NOT NULL DEFAULT false,
+                    stopped_at bigint,
+                    detail     jsonb   NOT NULL DEFAULT '{}',
+                    PRIMARY KEY (service, instance)
+                );
+                -- What the notifier last reported per service: down since (the last heartbeat
+                -- then) or up (NULL), so each change is announced once, whichever instance sees it.
+                CREATE TABLE service_watch (
+                    service      text    PRIMARY KEY,
+                    down_since   bigint,
+                    down_cleanly boolean NOT NULL DEFAULT false,
+                    changed_at   bigint  NOT NULL
+                );
+                """
+        ),
     ]
 }

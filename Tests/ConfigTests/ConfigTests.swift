@@ -86,6 +86,33 @@ struct ConfigTests {
         #expect(config.notifier.webhooks[1].secret?.value == "hmac-key" && config.secrets.contains { $0.value == "hmac-key" })
     }
 
+    @Test("heartbeats, reconnect storms, service watch and daily summary: defaults and file values")
+    func healthAndSummary() throws {
+        let defaults = try load("")
+        #expect(defaults.runtime.heartbeatIntervalMs == 5000)
+        #expect(defaults.runtime.reconnectStormMaxReconnects == 5 && defaults.runtime.reconnectStormWindowMs == 300_000)
+        #expect(defaults.notifier.health.downAfterMs == 30_000 && defaults.notifier.health.checkIntervalMs == 5000)
+        #expect(defaults.notifier.dailySummary.enabled && defaults.notifier.dailySummary.hourUTC == 0)
+        let config = try load("""
+            runtime: {heartbeat_interval_ms: 1000, reconnect_storm: {max_reconnects: 3, window_ms: 60000}}
+            notifier: {health: {down_after_ms: 2000, check_interval_ms: 1000}, daily_summary: {enabled: false, hour_utc: 7}}
+            """)
+        #expect(config.runtime.heartbeatIntervalMs == 1000)
+        #expect(config.runtime.reconnectStormMaxReconnects == 3 && config.runtime.reconnectStormWindowMs == 60_000)
+        #expect(config.notifier.health.downAfterMs == 2000 && config.notifier.health.checkIntervalMs == 1000)
+        #expect(!config.notifier.dailySummary.enabled && config.notifier.dailySummary.hourUTC == 7)
+    }
+
+    @Test("a disabled webhook is read and checked, and not used")
+    func disabledWebhook() throws {
+        let config = try load("notifier: {webhooks: {ops: {enabled: false, url: https://hooks.example/x}}}", [
+            "KEEL_NOTIFIER_WEBHOOKS_OPS_SECRET": "hmac-key",
+        ])
+        #expect(config.notifier.webhooks.isEmpty)
+        #expect(failure("notifier: {webhooks: {ops: {enabled: maybe, url: https://x}}}")?.field == "notifier.webhooks.ops.enabled")
+        #expect(failure("notifier: {webhooks: {ops: {enabled: false, url: ftp://x}}}")?.field == "notifier.webhooks.ops.url")
+    }
+
     @Test("the exchange section refuses what cannot trade", arguments: [
         ("mode: live", "exchange.venue"),
         ("exchange: {venue: bybit}", "exchange.api_key"),
@@ -106,6 +133,12 @@ struct ConfigTests {
         ("notifier: {webhooks: {ops: {url: ftp://x}}}", "notifier.webhooks.ops.url"),
         ("notifier: {webhooks: {ops: {url: https://x, format: teams}}}", "notifier.webhooks.ops.format"),
         ("execution: {entry: {on_timeout: wait}}", "execution.entry.on_timeout"),
+        ("runtime: {heartbeat_interval_ms: 100}", "runtime.heartbeat_interval_ms"),
+        ("runtime: {reconnect_storm: {max_reconnects: 0}}", "runtime.reconnect_storm.max_reconnects"),
+        ("runtime: {reconnect_storm: {window_ms: 500}}", "runtime.reconnect_storm.window_ms"),
+        ("notifier: {health: {down_after_ms: 9000}}", "notifier.health.down_after_ms"),  // under twice the 5 s heartbeat
+        ("notifier: {health: {check_interval_ms: 10}}", "notifier.health.check_interval_ms"),
+        ("notifier: {daily_summary: {hour_utc: 24}}", "notifier.daily_summary.hour_utc"),
     ])
     func exchangeErrors(yaml: String, field: String) {
         #expect(failure(yaml)?.field == field)

@@ -228,9 +228,11 @@ struct BybitWebSocketPublicTests {
     @Test func aSilentConnectionIsDeclaredDeadAndReconnected() async throws {
         try await withRunningSimulator { _, port in
             // No subscriptions and no heartbeat: nothing arrives, so the link is declared dead.
+            let told = Atomic<Int>(0)
             let connection = ReconnectingWebSocket(
                 configuration: .init(url: "ws://127.0.0.1:\(port)/v5/public/linear", pingInterval: .seconds(600),
-                                     deadAfter: .milliseconds(800), backoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(100))),
+                                     deadAfter: .milliseconds(800), backoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(100)),
+                                     onReconnect: { told.add(1, ordering: .relaxed) }),
                 logger: streamTestLogger)
             let (recorder, task) = recording(connection.events, run: connection.run)
             defer { task.cancel() }
@@ -239,6 +241,8 @@ struct BybitWebSocketPublicTests {
             }
             #expect(dead?.value.contains("dead") == true)
             #expect(await recorder.waitUntil { if case .connected(let reconnects) = $0, reconnects >= 1 { true } else { false } } != nil)
+            let reconnects = told.load(ordering: .relaxed)
+            #expect(reconnects >= 1 && reconnects <= connection.reconnects, "onReconnect is told of each reconnect (for storm detection)")
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Bus
 import Foundation
 import Notifier
-import Runtime
+import Schemas
 import Store
 #if canImport(FoundationNetworking)
 import FoundationNetworking

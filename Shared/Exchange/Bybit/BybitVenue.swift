@@ -17,14 +17,15 @@ public struct BybitVenue: Sendable {
             baseURL: exchange.restURL, credentials: credentials, recvWindow: Int64(exchange.recvWindowMs), alert: alert))
     }
 
-    public func publicStream(logger: Logger) -> BybitPublicStream {
-        BybitPublicStream(configuration: .init(url: exchange.publicWebSocketURL), logger: logger)
+    /// - Parameter onReconnect: told of every reconnect, see `ReconnectingWebSocketConfiguration`.
+    public func publicStream(logger: Logger, onReconnect: @escaping @Sendable () -> Void = {}) -> BybitPublicStream {
+        BybitPublicStream(configuration: .init(url: exchange.publicWebSocketURL, onReconnect: onReconnect), logger: logger)
     }
 
-    public func privateStream(logger: Logger) -> BybitPrivateStream {
+    public func privateStream(logger: Logger, onReconnect: @escaping @Sendable () -> Void = {}) -> BybitPrivateStream {
         let rest = self.rest
         return BybitPrivateStream(
-            configuration: .init(url: exchange.privateWebSocketURL), credentials: credentials,
+            configuration: .init(url: exchange.privateWebSocketURL, onReconnect: onReconnect), credentials: credentials,
             serverNow: { rest.serverNow() }, logger: logger)
     }
 }

@@ -103,6 +103,7 @@ public final class ReconnectingWebSocket: Sendable {
             try? await Task.sleep(for: delay)
             state.withLock { $0.reconnects += 1 }
             reconnectCounter.increment()
+            configuration.onReconnect()
         }
         eventsContinuation.finish()
     }

@@ -20,6 +20,8 @@ public struct ReconnectingWebSocketConfiguration: Sendable {
     public var maxArgsCharacters: Int
     /// Dimensions of the `keel_exchange_ws_reconnects_total` counter, e.g. venue and stream.
     public var metricDimensions: [(String, String)]
+    /// Told of every reconnect (e.g. to spot a reconnect storm); must return at once.
+    public var onReconnect: @Sendable () -> Void
 
     public init(
         url: String,
@@ -30,7 +32,8 @@ public struct ReconnectingWebSocketConfiguration: Sendable {
         maxFrameSize: Int = 1 << 24,
         subscriptionFrame: @escaping @Sendable (String, [String]) -> String = bybitSubscriptionFrame,
         maxArgsCharacters: Int = 21_000,
-        metricDimensions: [(String, String)] = []
+        metricDimensions: [(String, String)] = [],
+        onReconnect: @escaping @Sendable () -> Void = {}
     ) {
         self.url = url
         self.pingMessage = pingMessage
@@ -41,6 +44,7 @@ public struct ReconnectingWebSocketConfiguration: Sendable {
         self.subscriptionFrame = subscriptionFrame
         self.maxArgsCharacters = maxArgsCharacters
         self.metricDimensions = metricDimensions
+        self.onReconnect = onReconnect
     }
 }
 

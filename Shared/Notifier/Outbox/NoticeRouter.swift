@@ -43,6 +43,14 @@ public struct NoticeRouter: Sendable {
         }
     }
 
+    /// Queues a report every target gets, whatever its thresholds (the daily summary), once
+    /// per `key`.
+    public func broadcast(key: String, text: String) async throws {
+        for target in targets {
+            try await outbox.enqueue(channel: target.channel, recipient: target.recipient, dedupeKey: key, text: text, at: clock.now())
+        }
+    }
+
     /// The notice of an execution or risk message (see `TradeNotices`), if it makes one.
     public func notice(_ message: ConsumedMessage) async throws {
         let interested = targets.filter(\.tradeNotices)

@@ -89,6 +89,11 @@ public actor TelegramBot {
         try await router.notice(message)
     }
 
+    /// Queues a report (the daily summary) for every alert chat, once per `key`.
+    public func broadcast(key: String, text: String) async throws {
+        try await router.broadcast(key: key, text: text)
+    }
+
     /// Delivers what is due, one batch per chat that is not waiting; returns how many batches
     /// went out.
     @discardableResult

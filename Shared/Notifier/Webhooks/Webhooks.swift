@@ -40,6 +40,7 @@ public struct Webhooks: Sendable {
 
     public func notify(_ alert: Keel_V1_Alert) async throws { try await router.notify(alert) }
     public func notice(_ message: ConsumedMessage) async throws { try await router.notice(message) }
+    public func broadcast(key: String, text: String) async throws { try await router.broadcast(key: key, text: text) }
     @discardableResult
     public func deliver() async throws -> Int { try await courier.deliver() }
 }

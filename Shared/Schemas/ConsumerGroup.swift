@@ -1,8 +1,6 @@
-import Schemas
-
 /// The consumer groups through which instances of a service share the work, and the topics each
 /// reads. (Groups private to one instance, like risk's portfolio feed, are not listed: nothing
-/// is shared through them.) `keel status` reports the lag of these.
+/// is shared through them.) `keel status` and the notifier's service health report the lag of these.
 public enum ConsumerGroup: String, CaseIterable, Sendable {
     case signals = "keel-signals"
     case risk = "keel-risk"
