@@ -68,11 +68,17 @@ await ServiceRuntime.main(service: "notifier") { dependencies, logger in
     if bot == nil && webhooks == nil { return [alertsIn, figures, health] }
     return config.dailySummary.enabled ? [alertsIn, figures, health, outside, summary] : [alertsIn, figures, health, outside]
 } routes: { router, dependencies in
-    let api = dependencies.config.notifier.api
+    let config = dependencies.config.notifier
+    let api = config.api
     let tokens = try api.requiredTokens()
     let queries = DashboardQueries(pool: dependencies.postgres)
+    let health = ServiceHealth(
+        pool: dependencies.postgres, kafka: dependencies.config.kafka, downAfterMs: Int64(config.health.downAfterMs))
+    let feed = DashboardFeed(
+        queries: queries, interval: .milliseconds(api.streamIntervalMs), maximumStreams: api.maximumStreams,
+        health: { try await health.json(now: .systemNow()) })
     NotifierAPI(
-        queries: queries, feed: DashboardFeed(queries: queries, interval: .milliseconds(api.streamIntervalMs), maximumStreams: api.maximumStreams),
+        queries: queries, feed: feed,
         commands: OperatorCommandSender(producer: dependencies.producer), readToken: tokens.read,
         operatorToken: tokens.command
     ).add(to: router)

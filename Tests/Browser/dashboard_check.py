@@ -4,8 +4,9 @@ window, against a running Keel stack whose strategy is about to trade.
 
 Usage: dashboard_check.py BASE_URL READ_TOKEN OPERATOR_TOKEN SCREENSHOT
 
-Logs in with the read token; waits for the live stream, the equity chart's first points and
-then a position row to appear without reloading; checks that the page fits the phone's width;
+Logs in with the read token; waits for the live stream, the equity chart's first points, every
+service ready with the consumer groups' lag in the health panel, and then a position row to
+appear without reloading; checks that the page fits the phone's width;
 that pause is refused without the operator token and with the read token in its place; then
 pauses with the operator token and waits until the page shows PAUSED. Saves a screenshot and
 prints one JSON line of what it saw. Exits non-zero, naming the step, when one fails.
@@ -69,6 +70,18 @@ try:
     seen["positions_at_first"] = len(position_rows())
     if seen["positions_at_first"]:
         raise SystemExit(f"a position was open before the page was: the test cannot see one appear; seen: {json.dumps(seen)}")
+
+    def health_rows():
+        rows = driver.find_elements(By.CSS_SELECTOR, "#health tr")
+        return {cells[0].text: cells[2].text for row in rows if len(cells := row.find_elements(By.TAG_NAME, "td")) >= 3}
+
+    services = ("marketdata", "signals", "risk", "execution", "notifier")
+    health = wait_for(
+        "every service ready in the health panel",
+        lambda: (rows := health_rows()) and all(rows.get(name) == "ready" for name in services) and rows, 60)
+    seen["health"] = health
+    if not any(state.startswith("lag ") for state in health.values()):
+        raise SystemExit(f"the health panel shows no consumer lag; seen: {json.dumps(seen)}")
 
     rows = wait_for("a position row to appear live", position_rows, 420)
     cells = [cell.text for cell in rows[0].find_elements(By.TAG_NAME, "td")]

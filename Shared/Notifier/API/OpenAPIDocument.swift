@@ -294,7 +294,32 @@ public enum OpenAPIDocument {
                   "updated_at": {"type": "integer"}, "updated_by": {"type": "string"}
                 }
               },
-              "Health": {"type": "object"},
+              "Health": {
+                "type": "object", "description": "Only error is set when the health could not be read",
+                "properties": {
+                  "generated_at": {"type": "integer"}, "down_after_ms": {"type": "integer"}, "lag_measured_at": {"type": ["integer", "null"]},
+                  "services": {"type": "array", "items": {
+                    "type": "object", "required": ["service", "alive", "ready", "live_instances", "last_seen", "instances"],
+                    "properties": {
+                      "service": {"type": "string"}, "alive": {"type": "boolean"}, "ready": {"type": "boolean"},
+                      "live_instances": {"type": "integer"}, "last_seen": {"type": "integer"},
+                      "instances": {"type": "array", "items": {
+                        "type": "object", "required": ["instance", "alive", "ready", "last_seen"],
+                        "properties": {
+                          "instance": {"type": "string"}, "host": {"type": "string"}, "started_at": {"type": "integer"},
+                          "last_seen": {"type": "integer"}, "stopped_at": {"type": ["integer", "null"]}, "alive": {"type": "boolean"},
+                          "ready": {"type": "boolean"}, "checks": {"type": "object", "additionalProperties": {"type": "string"}}
+                        }}}
+                    }}},
+                  "consumer_groups": {"type": "array", "items": {
+                    "type": "object", "required": ["group", "topics"],
+                    "properties": {
+                      "group": {"type": "string"}, "topics": {"type": "array", "items": {"type": "string"}},
+                      "partitions": {"type": ["integer", "null"]}, "lag": {"type": ["integer", "null"]}, "error": {"type": ["string", "null"]}
+                    }}},
+                  "error": {"type": "string"}
+                }
+              },
               "Readiness": {
                 "type": "object", "required": ["status", "service"], "additionalProperties": {"type": "string"},
                 "properties": {"status": {"enum": ["ready", "not ready"]}, "service": {"type": "string"}}

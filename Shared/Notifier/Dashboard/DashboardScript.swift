@@ -114,30 +114,31 @@ extension DashboardPage {
           const box = $('health');
           box.replaceChildren();
           if (!health) { box.textContent = 'not reported'; return; }
+          if (health.error) { const p = document.createElement('p'); p.className = 'error'; p.textContent = health.error; box.appendChild(p); }
           const table = document.createElement('table');
           const head = document.createElement('tr');
-          for (const name of ['Service', 'Instances', 'State', 'Last seen']) {
+          for (const name of ['Service', 'Live instances', 'State', 'Last seen']) {
             const th = document.createElement('th'); th.textContent = name; head.appendChild(th);
           }
           table.appendChild(head);
           for (const service of health.services || []) {
             const tr = document.createElement('tr');
             cell(tr, service.service);
-            cell(tr, service.live_instances ?? (service.instances || []).length);
-            const up = service.state === 'up' || service.alive === true || (service.live_instances || 0) > 0;
-            cell(tr, service.state || (up ? 'up' : 'down'), up ? 'up' : 'down');
+            cell(tr, service.live_instances);
+            const state = !service.alive ? 'down' : service.ready ? 'ready' : 'not ready';
+            cell(tr, state, state === 'ready' ? 'up' : 'down');
             cell(tr, time(service.last_seen));
             table.appendChild(tr);
           }
-          for (const group of health.consumer_lag || []) {
+          for (const group of health.consumer_groups || []) {
             const tr = document.createElement('tr');
             cell(tr, group.group);
             cell(tr, '');
-            cell(tr, group.lag === null || group.lag === undefined ? (group.error || 'unknown') : `lag ${group.lag}`);
+            const lag = group.lag === null || group.lag === undefined ? (group.error || 'unknown') : `lag ${group.lag}`;
+            cell(tr, lag, group.lag > 1000 || group.error ? 'down' : '');
             cell(tr, '');
             table.appendChild(tr);
           }
-          if (health.error) { const p = document.createElement('p'); p.className = 'error'; p.textContent = health.error; box.appendChild(p); }
           box.appendChild(table);
         }
 

@@ -20,11 +20,12 @@ struct NotifierAPITests {
     static let operatorToken = "operator-token-0123456789"
     static let logger = Logger(label: "keel.test.notifier-api")
 
-    static func makeAPI(pool: PostgresPool, producer: KafkaProducer, maximumStreams: Int = 4) -> (NotifierAPI, DashboardFeed) {
+    static func makeAPI(pool: PostgresPool, producer: KafkaProducer, maximumStreams: Int = 4) throws -> (NotifierAPI, DashboardFeed) {
         let queries = DashboardQueries(pool: pool)
+        let health = ServiceHealth(pool: pool, kafka: try TestEnvironment.kafka())
         let feed = DashboardFeed(
             queries: queries, interval: .milliseconds(100), maximumStreams: maximumStreams,
-            health: { #"{"services":[],"consumer_lag":[]}"# })
+            health: { try await health.json(now: .systemNow()) })
         let api = NotifierAPI(
             queries: queries, feed: feed, commands: OperatorCommandSender(producer: producer), readToken: Secret(readToken),
             operatorToken: Secret(operatorToken))
@@ -43,7 +44,7 @@ struct NotifierAPITests {
             try await TopicAdmin(config: try TestEnvironment.kafka()).create([.init(name: Topic.opsCommands.rawValue, partitions: 3)])
             let producer = try KafkaProducer(config: try TestEnvironment.kafka(), logger: logger)
             defer { producer.close() }
-            let (api, feed) = makeAPI(pool: pool, producer: producer, maximumStreams: maximumStreams)
+            let (api, feed) = try makeAPI(pool: pool, producer: producer, maximumStreams: maximumStreams)
             // As in the service: the health routes first, then the API.
             let router = Router()
             let probe = ReadinessProbe(checks: [DependencyCheck(name: "postgres") { _ = try await pool.execute("SELECT 1") }])
