@@ -91,23 +91,27 @@ struct TelegramBotTests {
             standIn.receive("/flatten confirm", from: Self.operatorChat)  // nothing asked: refused
             standIn.receive("/flatten", from: Self.operatorChat)
             let flatten = standIn.receive("/flatten confirm", from: Self.operatorChat)
+            let resume = standIn.receive("/resume", from: Self.operatorChat)
             standIn.receive("/launch rockets", from: Self.operatorChat)
+            standIn.receive("/help", from: Self.operatorChat)
             try await bot.poll()
             try await bot.poll()  // the same updates are not handled twice
             _ = try await bot.deliver()
 
-            let commands = try await BusTesting.operatorCommands(count: 3) { ["telegram:\(Self.operatorChat)", "telegram:\(stranger)"].contains($0.issuedBy) }
-            #expect(commands.map(\.commandID) == ["telegram-\(pause)", "telegram-\(close)", "telegram-\(flatten)"])
+            let commands = try await BusTesting.operatorCommands(count: 4) { ["telegram:\(Self.operatorChat)", "telegram:\(stranger)"].contains($0.issuedBy) }
+            #expect(commands.map(\.commandID) == ["telegram-\(pause)", "telegram-\(close)", "telegram-\(flatten)", "telegram-\(resume)"])
             #expect(commands.allSatisfy { $0.issuedBy == "telegram:\(Self.operatorChat)" })
             if case .pause? = commands[0].command {} else { Issue.record("first is pause") }
             if case .closeSymbol(let symbol)? = commands[1].command { #expect(symbol.symbol == "BTCUSDT") } else { Issue.record("second is close") }
             if case .flattenAll? = commands[2].command {} else { Issue.record("third is flatten") }
+            if case .resume? = commands[3].command {} else { Issue.record("fourth is resume") }
 
             let replies = standIn.sent
             #expect(replies.first { $0.chatID == String(stranger) }?.text == "This chat may not command Keel.")
             let mine = replies.filter { $0.chatID == String(Self.operatorChat) }.flatMap { $0.text.components(separatedBy: "\n\n") }
             #expect(mine.contains("Nothing to confirm: send /flatten first."))
             #expect(mine.contains { $0.hasPrefix("unknown command /launch") })
+            #expect(mine.contains(OperatorRequest.usage), "/help lists the commands")
         }
     }
 
