@@ -44,12 +44,14 @@ public struct ReturnStatistics: Sendable, Hashable {
         netProfit = try last.equity - first.equity
         let growth = last.equity.value.doubleValue / first.equity.value.doubleValue
         totalReturn = growth - 1
-        drawdown = try Drawdown(curve)
+        let drawdown = try Drawdown(curve)
+        self.drawdown = drawdown
 
         let years = Double(last.time.milliseconds - first.time.milliseconds) / Self.millisecondsPerYear
-        annualisedReturn = years > 0 ? (growth > 0 ? pow(growth, 1 / years) - 1 : -1) : nil
+        let annualised = years > 0 ? (growth > 0 ? pow(growth, 1 / years) - 1 : -1) : nil
+        annualisedReturn = annualised
         periodsPerYear = years > 0 ? Double(curve.count - 1) / years : nil
-        calmar = drawdown.maximum > 0 ? annualisedReturn.map { $0 / drawdown.maximum } : nil
+        calmar = drawdown.maximum > 0 ? annualised.map { $0 / drawdown.maximum } : nil
 
         let returns = zip(curve, curve.dropFirst()).map { $1.equity.value.doubleValue / $0.equity.value.doubleValue - 1 }
         guard returns.count >= 2, let periodsPerYear else {
