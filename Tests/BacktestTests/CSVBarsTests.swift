@@ -82,7 +82,7 @@ struct CSVBarsTests {
 
     @Test func repairsWhatTheOptionsSayAndReportsTheRepairs() throws {
         let bars = try load(
-            [row(0, "100"), row(3, "103"), row(1, "101"), row(1, "999"), row(4, "NaN")],
+            [row(0, "100"), row(3, "103"), row(1, "101"), row(1, "105"), row(4, "NaN")],
             repairs: .all)
         #expect(bars.candles.map { $0.openTime.milliseconds - origin } == [0, 1, 2, 3].map { $0 * 60_000 })
         #expect(bars.candles.map(\.close) == ["100", "101", "101", "103"].map { try! Price(parsing: $0) })
@@ -90,7 +90,7 @@ struct CSVBarsTests {
         #expect([filled.open, filled.high, filled.low] == [filled.close, filled.close, filled.close])
         #expect(filled.volume == .zero)
         #expect(bars.issues.count == 4)
-        #expect(bars.issues.allSatisfy(\.repaired))
+        #expect(bars.issues.allSatisfy { $0.repaired })
         let described = bars.issues.map(\.description)
         #expect(described.contains("bars.csv:4: earlier than line 3 (repaired: moved into time order)"))
         #expect(described.contains("bars.csv:5: same open time as line 4 (repaired: dropped, line 4 kept)"))
@@ -111,15 +111,26 @@ struct CSVBarsTests {
         #expect(throws: OHLCVFileError.self) { try load([]) }
     }
 
-    @Test func theRealBitcoinHoursLoadWithTheirGapsFilled() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    /// The real Coinbase BTC/USD hours (`deploy/local/setup` downloads them): newest first, with
+    /// five rows of 2017-11-12 interleaved out of order, and otherwise no gap or duplicate.
+    @Test func theRealBitcoinHoursAreRefusedUnsortedAndLoadSorted() throws {
+        let path = ProcessInfo.processInfo.environment["KEEL_MARKET_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".keel/data/Coinbase_BTCUSD_1h.csv").path
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let bars = try CSVBars.load(path: path, symbol: btc, timeframe: .h1, repairs: .all)
-        #expect(bars.candles.count > 20_000)
-        for (previous, next) in zip(bars.candles, bars.candles.dropFirst()) {
-            #expect(next.openTime.milliseconds - previous.openTime.milliseconds == Timeframe.h1.milliseconds)
+        #expect {
+            try CSVBars.load(path: path, symbol: btc, timeframe: .h1)
+        } throws: { error in
+            guard case BarDataError.refused(_, let issues) = error else { return false }
+            return issues.map(\.line) == [16900, 16902, 16904, 16906, 16908]
+                && issues.map(\.kind) == [16901, 16903, 16905, 16907, 16909].map { .unsorted(previousLine: $0) }
         }
-        #expect(bars.issues.allSatisfy { $0.source == path })
+        let bars = try CSVBars.load(path: path, symbol: btc, timeframe: .h1, repairs: .sort)
+        #expect(bars.candles.count == 20_111)
+        #expect(bars.issues.count == 5)
+        #expect(bars.candles.first?.openTime == Timestamp(milliseconds: 1_498_906_800_000))  // 2017-07-01T11:00Z
+        for (previous, next) in zip(bars.candles, bars.candles.dropFirst()) where next.openTime != previous.closeTime {
+            Issue.record("\(next.openTime) follows \(previous.openTime)")
+        }
     }
 }

@@ -60,7 +60,7 @@ struct ResamplerTests {
         let chained = try Resampler.resample(try Resampler.resample(try Resampler.resample(day, to: .m5), to: .h1), to: .h4)
         #expect(direct == chained)
         #expect(direct.map(\.openTime.milliseconds) == (0..<6).map { origin + Int64($0) * 4 * 3_600_000 })
-        #expect(direct.allSatisfy(\.isClosed))
+        #expect(direct.allSatisfy { $0.isClosed })
         let daily = try Resampler.resample(direct, to: .d1)
         #expect(daily.count == 1)
         #expect(daily[0].close == day[1439].close)
