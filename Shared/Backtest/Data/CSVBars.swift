@@ -18,10 +18,10 @@ public enum CSVBars {
     ) throws -> ValidatedBars {
         var rows: [LocatedCandle] = []
         var bad: [BarIssue] = []
+        func badRow(_ line: Int, _ reason: String) {
+            bad.append(BarIssue(source: source, line: line, kind: .badRow(reason), repaired: repairs.contains(.dropBadRows)))
+        }
         for line in try OHLCVFile.lines(text) {
-            let badRow = { (line: Int, reason: String) in
-                bad.append(BarIssue(source: source, line: line, kind: .badRow(reason), repaired: repairs.contains(.dropBadRows)))
-            }
             switch line {
             case .failure(let error):
                 badRow(error.line, error.detail)

@@ -16,6 +16,12 @@ public struct TradeStatistics: Sendable, Hashable {
     public let netProfit: Money
     public let fees: Money
     public let funding: Money
+    /// Average PnL per trade (`netProfit / trades`); nil without trades.
+    public let expectancy: Money?
+    /// `grossProfit / wins`; nil without wins.
+    public let averageWin: Money?
+    /// The average losing trade's PnL, negative (`−grossLoss / losses`); nil without losses.
+    public let averageLoss: Money?
     /// Time with at least one of these trades open, within the equity curve's span.
     public let exposureMilliseconds: Int64
     /// `exposureMilliseconds` over the equity curve's span (0...1); nil when the span is empty.
@@ -29,13 +35,6 @@ public struct TradeStatistics: Sendable, Hashable {
     public var profitFactor: Double? {
         grossLoss.isZero ? nil : grossProfit.value.doubleValue / grossLoss.value.doubleValue
     }
-
-    /// Average PnL per trade (`netProfit / trades`); nil without trades.
-    public let expectancy: Money?
-    /// `grossProfit / wins`; nil without wins.
-    public let averageWin: Money?
-    /// The average losing trade's PnL, negative (`−grossLoss / losses`); nil without losses.
-    public let averageLoss: Money?
 
     init(_ trades: [BacktestTrade], span: ClosedRange<Timestamp>) throws {
         let winners = trades.filter { $0.pnl.isPositive }
