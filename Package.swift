@@ -168,6 +168,10 @@ let package = Package(
         .target(
             name: "Strategy", dependencies: ["Core", "Config", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
         .target(
+            name: "Backtest",
+            dependencies: ["Core", "Indicators", "ExchangeSimulator", "MarketData"],
+            path: "Shared/Backtest", swiftSettings: swiftSettings),
+        .target(
             name: "Runtime",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks",
@@ -217,6 +221,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators"], swiftSettings: swiftSettings),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Indicators", "Config", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Core", "ExchangeSimulator", "Indicators"], swiftSettings: swiftSettings),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Config", "Core", "Schemas"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
@@ -230,7 +235,7 @@ let package = Package(
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Locks", "Runtime", "MarketData", "Exchange",
                 "ExchangeSimulator", "Risk", "Ledger", "RiskDesk", "Signals", "Strategy", "Notifier",
-                "Execution", "LocalStack", .product(name: "Hummingbird", package: "hummingbird"),
+                "Execution", "LocalStack", "Backtest", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

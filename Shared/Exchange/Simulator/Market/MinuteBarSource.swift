@@ -32,9 +32,7 @@ struct MinuteBarSource: Sendable {
             lastClose = bar.close
             return bar
         }
-        var process = synthetic ?? SyntheticPriceProcess(
-            startTicks: lastClose, lot: instrument.units(worth: 2_000, atTicks: lastClose),
-            generator: SplitMix64(seed: seed, instrument.symbol))
+        var process = synthetic ?? SyntheticPriceProcess(instrument: instrument, startTicks: lastClose, seed: seed)
         let minute = process.next()
         synthetic = process
         return minute.bar

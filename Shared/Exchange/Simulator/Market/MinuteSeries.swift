@@ -1,12 +1,12 @@
 import Core
 
 /// One minute of a symbol's market, prices in ticks, volume in quantity units.
-struct MinuteBar: Sendable, Hashable {
-    var open: Int64
-    var high: Int64
-    var low: Int64
-    var close: Int64
-    var volume: Int64
+public struct MinuteBar: Sendable, Hashable {
+    public var open: Int64
+    public var high: Int64
+    public var low: Int64
+    public var close: Int64
+    public var volume: Int64
 }
 
 /// A symbol's one-minute bars from `genesis`, extended on demand as time passes, and the price

@@ -25,32 +25,29 @@ public struct OHLCVFile: Sendable {
     public let barMilliseconds: Int64
 
     public static func load(path: String) throws(OHLCVFileError) -> OHLCVFile {
-        let data: Data
+        try parse(try text(path: path))
+    }
+
+    /// The file's text, or `.unreadable`.
+    public static func text(path: String) throws(OHLCVFileError) -> String {
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
         } catch {
             throw OHLCVFileError(line: 0, text: Substring(path), .unreadable(error.localizedDescription))
         }
-        return try parse(String(decoding: data, as: UTF8.self))
     }
 
+    /// The bars sorted by time; refuses the first bad line, a second bar at the same time, and
+    /// spacing that is not a whole number of bars.
     public static func parse(_ text: String) throws(OHLCVFileError) -> OHLCVFile {
-        // `isNewline` also matches "\r\n", one Character in Swift.
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingSpaces }
-        guard let headerIndex = lines.prefix(2).firstIndex(where: { $0.lowercased().contains("open") }) else {
-            throw OHLCVFileError(line: 1, text: lines.first ?? "", .missingColumn("open"))
-        }
-        let columns = try Columns(header: lines[headerIndex], line: headerIndex + 1)
         var rows: [OHLCVRow] = []
-        for (offset, text) in lines.enumerated().dropFirst(headerIndex + 1) where !text.isEmpty {
-            rows.append(try columns.row(text, line: offset + 1))
-        }
-        guard !rows.isEmpty else { throw OHLCVFileError(line: headerIndex + 1, text: lines[headerIndex], .noBars) }
+        for line in try lines(text) { rows.append(try line.get()) }
+        let excerpt = { (line: Int) in lineTexts(text)[line - 1] }
         rows.sort { $0.openTime < $1.openTime }
         var barMilliseconds = Int64.max
         for (previous, next) in zip(rows, rows.dropFirst()) {
             let gap = next.openTime.milliseconds - previous.openTime.milliseconds
-            guard gap > 0 else { throw OHLCVFileError(line: next.line, text: lines[next.line - 1], .duplicateTime) }
+            guard gap > 0 else { throw OHLCVFileError(line: next.line, text: excerpt(next.line), .duplicateTime) }
             barMilliseconds = min(barMilliseconds, gap)
         }
         if rows.count == 1 { barMilliseconds = 60_000 }
@@ -58,11 +55,35 @@ public struct OHLCVFile: Sendable {
             let gap = next.openTime.milliseconds - previous.openTime.milliseconds
             guard gap % barMilliseconds == 0, barMilliseconds % 60_000 == 0 else {
                 throw OHLCVFileError(
-                    line: next.line, text: lines[next.line - 1],
+                    line: next.line, text: excerpt(next.line),
                     .irregularSpacing(milliseconds: gap, barMilliseconds: barMilliseconds))
             }
         }
         return OHLCVFile(bars: rows, barMilliseconds: barMilliseconds)
+    }
+
+    /// Every bar line in file order, each read into a row (with the per-row checks: field count,
+    /// time, decimals, positive prices, high/low bounding open and close, volume ≥ 0) or the
+    /// reason it could not be, so a caller can report every bad line at once. Order, duplicates
+    /// and spacing are left to the caller. Throws for the file as a whole: no header, a missing
+    /// column, no bar lines.
+    public static func lines(_ text: String) throws(OHLCVFileError) -> [Result<OHLCVRow, OHLCVFileError>] {
+        let lines = lineTexts(text)
+        guard let headerIndex = lines.prefix(2).firstIndex(where: { $0.lowercased().contains("open") }) else {
+            throw OHLCVFileError(line: 1, text: lines.first ?? "", .missingColumn("open"))
+        }
+        let columns = try Columns(header: lines[headerIndex], line: headerIndex + 1)
+        var rows: [Result<OHLCVRow, OHLCVFileError>] = []
+        for (offset, text) in lines.enumerated().dropFirst(headerIndex + 1) where !text.isEmpty {
+            rows.append(Result { () throws(OHLCVFileError) in try columns.row(text, line: offset + 1) })
+        }
+        guard !rows.isEmpty else { throw OHLCVFileError(line: headerIndex + 1, text: lines[headerIndex], .noBars) }
+        return rows
+    }
+
+    /// The file's lines, trimmed. `isNewline` also matches "\r\n", one Character in Swift.
+    private static func lineTexts(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingSpaces }
     }
 }
 

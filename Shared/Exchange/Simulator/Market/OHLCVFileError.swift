@@ -30,22 +30,25 @@ public struct OHLCVFileError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String {
-        let detail: String
-        switch reason {
-        case .unreadable(let why): detail = "cannot read the file: \(why)"
-        case .noBars: detail = "no bars after the header"
-        case .missingColumn(let name): detail = "the header has no \(name) column"
-        case .wrongFieldCount(let expected, let found): detail = "expected \(expected) fields, found \(found)"
-        case .badNumber(let column, let why): detail = "\(column) is not a decimal number (\(why))"
-        case .badTime(let text): detail = "time \(String(reflecting: text)) is not a date (yyyy-MM-dd hh-AM, ISO 8601 or epoch ms)"
-        case .inconsistentPrices: detail = "high/low do not bound open and close"
-        case .nonPositivePrice(let column): detail = "\(column) is not positive"
-        case .priceOutOfRange(let column): detail = "\(column) is out of range for the instrument's tick"
-        case .duplicateTime: detail = "a second bar at the same time"
-        case .irregularSpacing(let gap, let bar): detail = "\(gap) ms after the previous bar, not a multiple of the bar length \(bar) ms"
-        }
         let place = line > 0 ? "line \(line): " : ""
         let quoted = excerpt.isEmpty ? "" : " in \(String(reflecting: excerpt))"
         return "OHLCV file: \(place)\(detail)\(quoted)"
+    }
+
+    /// The reason in words, without the line.
+    public var detail: String {
+        switch reason {
+        case .unreadable(let why): return "cannot read the file: \(why)"
+        case .noBars: return "no bars after the header"
+        case .missingColumn(let name): return "the header has no \(name) column"
+        case .wrongFieldCount(let expected, let found): return "expected \(expected) fields, found \(found)"
+        case .badNumber(let column, let why): return "\(column) is not a decimal number (\(why))"
+        case .badTime(let text): return "time \(String(reflecting: text)) is not a date (yyyy-MM-dd hh-AM, ISO 8601 or epoch ms)"
+        case .inconsistentPrices: return "high/low do not bound open and close"
+        case .nonPositivePrice(let column): return "\(column) is not positive"
+        case .priceOutOfRange(let column): return "\(column) is out of range for the instrument's tick"
+        case .duplicateTime: return "a second bar at the same time"
+        case .irregularSpacing(let gap, let bar): return "\(gap) ms after the previous bar, not a multiple of the bar length \(bar) ms"
+        }
     }
 }

@@ -19,7 +19,7 @@ extension SplitMix64 {
     mutating func signedUnit() -> Double { unit() * 2 - 1 }
 
     /// Standard normal (Box–Muller).
-    mutating func gaussian() -> Double {
+    public mutating func gaussian() -> Double {
         let u1 = max(unit(), .leastNonzeroMagnitude)
         let u2 = unit()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)

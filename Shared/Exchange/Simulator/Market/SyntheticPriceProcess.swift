@@ -2,24 +2,29 @@ import Core
 import Foundation
 
 /// The direction the synthetic market is in; it switches at random, every few hours on average.
-enum MarketRegime: Sendable, CaseIterable {
+public enum MarketRegime: Sendable, CaseIterable {
     case trendingUp
     case trendingDown
     case ranging
 }
 
 /// One synthetic minute with the state that produced it (what the tests check the bars against).
-struct SyntheticMinute: Sendable {
-    let bar: MinuteBar
-    let regime: MarketRegime
+public struct SyntheticMinute: Sendable {
+    public let bar: MinuteBar
+    public let regime: MarketRegime
     /// The minute's conditional volatility (standard deviation of the log return).
-    let sigma: Double
+    public let sigma: Double
 }
 
 /// The seeded random process behind a synthetic symbol, one minute at a time: log returns with
 /// a regime drift (up, down, or mean reversion while ranging), GARCH(1,1) volatility so calm and
 /// wild stretches cluster, and rare jumps. It works in Double; what it emits is integer ticks.
-struct SyntheticPriceProcess: Sendable {
+///
+/// Several symbols move together through a one-factor model: each minute's standard normal
+/// draw is `√ρ·common + √(1−ρ)·own`, where `common` is one draw shared by every symbol that
+/// minute and `ρ` is `correlation`, so any two symbols' Gaussian shocks have correlation `ρ`
+/// (their regimes, drifts and jumps stay independent). With `ρ = 0` the draw is exactly `own`.
+public struct SyntheticPriceProcess: Sendable {
     /// Long-run volatility per minute (about 2.7 % a day).
     static let baseSigma = 0.0007
     /// GARCH(1,1): variance = ω + α·shock² + β·variance.
@@ -43,10 +48,13 @@ struct SyntheticPriceProcess: Sendable {
     private var anchor: Double
     private var closeTicks: Int64
     private let lot: Int64
+    private let correlation: Double
 
-    /// `lot`: the volume unit of a quiet minute, in quantity units.
-    init(startTicks: Int64, lot: Int64, generator: SplitMix64) {
+    /// `lot`: the volume unit of a quiet minute, in quantity units; `correlation` (0...1): the
+    /// weight of the market-wide draw passed to `next(common:)`.
+    init(startTicks: Int64, lot: Int64, generator: SplitMix64, correlation: Double = 0) {
         self.generator = generator
+        self.correlation = min(max(correlation, 0), 1)
         closeTicks = max(1, startTicks)
         logPrice = log(Double(closeTicks))
         anchor = logPrice
@@ -54,10 +62,21 @@ struct SyntheticPriceProcess: Sendable {
         regime = MarketRegime.allCases[Int(self.generator.next() % 3)]
     }
 
-    mutating func next() -> SyntheticMinute {
+    /// The process for `instrument` from `startTicks`, seeded from `seed` and the symbol, with a
+    /// quiet minute's volume worth about 2 000 USDT.
+    public init(instrument: SimulatedInstrument, startTicks: Int64, seed: UInt64, correlation: Double = 0) {
+        self.init(
+            startTicks: startTicks, lot: instrument.units(worth: 2_000, atTicks: startTicks),
+            generator: SplitMix64(seed: seed, instrument.symbol), correlation: correlation)
+    }
+
+    /// The next minute; `common`: this minute's market-wide standard normal draw (unused when
+    /// `correlation` is 0).
+    public mutating func next(common: Double = 0) -> SyntheticMinute {
         if generator.chance(Self.switchChance) { switchRegime() }
         let sigma = variance.squareRoot()
-        var shock = sigma * generator.gaussian()
+        let draw = correlation.squareRoot() * common + (1 - correlation).squareRoot() * generator.gaussian()
+        var shock = sigma * draw
         if generator.chance(Self.jumpChance) { shock += Self.jumpSigma * generator.gaussian() }
         let drift: Double
         switch regime {
