@@ -12,7 +12,8 @@ public enum IndicatorBenchmark {
         let series = BarSeries(bars)
         return entries.map { entry in
             let batch = best(of: runs) { keep(entry.batch(series)[0].last) }
-            let update = best(of: runs) { keep(entry.stream(bars)) }
+            let stream = entry.stream(bars)
+            let update = best(of: runs) { keep(stream()) }
             return Result(
                 name: entry.name, batchMilliseconds: milliseconds(batch),
                 updateNanosecondsPerBar: milliseconds(update) * 1_000_000 / Double(max(bars.count, 1)))

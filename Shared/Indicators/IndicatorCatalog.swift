@@ -15,9 +15,11 @@ public struct IndicatorEntry: Sendable {
     /// The same outputs computed over the whole series at once (NaN during warm-up): the
     /// indicator's batch kernel where it has one, else `incremental`.
     public let batch: @Sendable (BarSeries) -> [[Double]]
-    /// Feeds `bars` one at a time without keeping outputs; returns a checksum of them (so the
-    /// work cannot be optimised away), for timing the incremental update.
-    public let stream: @Sendable ([PriceBar]) -> Double
+    /// For timing the incremental update: takes each bar's input out of `bars` and returns a run
+    /// that feeds them one at a time, returning a checksum of the last outputs (so the work cannot
+    /// be optimised away). The inputs are read before the run, as a service has them before it
+    /// calls `update`.
+    public let stream: @Sendable ([PriceBar]) -> () -> Double
 
     init<I: Indicator>(
         _ name: String, _ make: @escaping @Sendable () -> I, input: @escaping @Sendable (PriceBar) -> I.Input,
@@ -48,12 +50,18 @@ public struct IndicatorEntry: Sendable {
         self.batch = batch ?? { series in incremental(series.bars).map { column in column.map { $0 ?? .nan } } }
         let first = readers[0]
         stream = { bars in
-            var indicator = make(bars.first)
-            var checksum = 0.0
-            for bar in bars {
-                if let output = indicator.update(input(bar)), let value = first(output) { checksum += value }
+            let inputs = bars.map(input)
+            let initial = make(bars.first)
+            return {
+                var indicator = initial
+                // Each output is stored in a small ring that is summed afterwards, so every one must
+                // be computed; a store costs less than reading a column (a closure call) each bar.
+                var recent = [I.Output?](repeating: nil, count: 1024)
+                recent.withUnsafeMutableBufferPointer { recent in
+                    for (index, input) in inputs.enumerated() { recent[index & 1023] = indicator.update(input) }
+                }
+                return recent.reduce(0) { $0 + ($1.flatMap(first) ?? 0) }
             }
-            return checksum
         }
     }
 }

@@ -99,23 +99,28 @@ extension MACD {
                 let slowSmoothing = 2.0 / Double(slow + 1), fastSmoothing = 2.0 / Double(fast + 1)
                 let signalSmoothing = 2.0 / Double(signal + 1)
                 let slowDecay = 1 - slowSmoothing, fastDecay = 1 - fastSmoothing, signalDecay = 1 - signalSmoothing
-                var signalSum = 0.0, signalValue = 0.0
-                for i in firstLine..<x.count {
+                // The signal seeds on the mean of the first `signal` MACD values. That warm-up has a
+                // loop of its own: in one loop with the rest, the compiler computed the seeding
+                // division on every bar and chose between it and the smoothing step, which put the
+                // division on the bar-to-bar chain.
+                var signalSum = 0.0, macd = 0.0
+                for i in firstLine...firstSignal {
                     if i > firstLine {
                         slowValue = smoothingStep(slowValue, kept: slowDecay, input: x[i], weight: slowSmoothing)
                         fastValue = smoothingStep(fastValue, kept: fastDecay, input: x[i], weight: fastSmoothing)
                     }
+                    macd = fastValue - slowValue
+                    signalSum += macd
+                }
+                var signalValue = signalSum / Double(signal)
+                line[firstSignal] = macd
+                signalOut[firstSignal] = signalValue
+                histogram[firstSignal] = macd - signalValue
+                for i in firstSignal + 1..<x.count {
+                    slowValue = smoothingStep(slowValue, kept: slowDecay, input: x[i], weight: slowSmoothing)
+                    fastValue = smoothingStep(fastValue, kept: fastDecay, input: x[i], weight: fastSmoothing)
                     let macd = fastValue - slowValue
-                    if i < firstSignal {
-                        signalSum += macd
-                        continue
-                    }
-                    if i == firstSignal {
-                        signalSum += macd
-                        signalValue = signalSum / Double(signal)
-                    } else {
-                        signalValue = smoothingStep(signalValue, kept: signalDecay, input: macd, weight: signalSmoothing)
-                    }
+                    signalValue = smoothingStep(signalValue, kept: signalDecay, input: macd, weight: signalSmoothing)
                     line[i] = macd
                     signalOut[i] = signalValue
                     histogram[i] = macd - signalValue
