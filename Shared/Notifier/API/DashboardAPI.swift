@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// The notifier's read-only JSON API: `/api/positions`, `/api/orders`, `/api/fills`,
+/// The record lists of the notifier's API (`NotifierAPI` adds the rest and the token check):
+/// `/api/positions`, `/api/orders`, `/api/fills`,
 /// `/api/equity` and `/api/decisions` (`?intent_id=ID` for one intent's decision, with every
 /// rule's verdict). Lists are newest first and take `?limit=N` (1 ... `maximumLimit`, default
 /// `defaultLimit`); a bad limit is a 400 naming it.
