@@ -14,7 +14,7 @@ public struct Candle: Sendable, Hashable, Codable {
     /// Volume in the quote currency, when the exchange reports it.
     public let turnover: Money?
     /// False while the candle is still forming.
-    public let isClosed: Bool
+    public private(set) var isClosed: Bool
 
     /// Throws `RecordValidationError` if the fields are inconsistent.
     public init(
@@ -45,6 +45,13 @@ public struct Candle: Sendable, Hashable, Codable {
 
     /// The open time of the next candle.
     public var closeTime: Timestamp { openTime.adding(milliseconds: timeframe.milliseconds) }
+
+    /// This candle, closed: for one known to be over though its source judged it forming.
+    public var markedClosed: Candle {
+        var closed = self
+        closed.isClosed = true
+        return closed
+    }
 
     enum CodingKeys: String, CodingKey {
         case symbol, timeframe, openTime, open, high, low, close, volume, turnover, isClosed

@@ -37,10 +37,13 @@ public struct Backfiller: Sendable {
         for request in requests {
             let page = try await source.klines(
                 symbol: symbol, timeframe: timeframe, start: request.start, end: request.end, limit: request.limit)
-            for candle in page where candle.isClosed && candle.symbol == symbol && candle.timeframe == timeframe
-                && (request.start...request.end).contains(candle.openTime)
+            // A candle over by `now` is closed even when the source judged it forming: its estimate
+            // of the venue's clock can lag a fast venue (the simulator at speed), while `now` may
+            // be the close the stream confirmed for a later candle.
+            for candle in page where (candle.isClosed || candle.closeTime <= now) && candle.symbol == symbol
+                && candle.timeframe == timeframe && (request.start...request.end).contains(candle.openTime)
             {
-                fetched[candle.openTime] = fetched[candle.openTime] ?? candle
+                fetched[candle.openTime] = fetched[candle.openTime] ?? candle.markedClosed
             }
             missing += BackfillPlanner.expectedOpenTimes(
                 timeframe: timeframe, from: request.start, now: request.end.adding(milliseconds: timeframe.milliseconds)

@@ -38,8 +38,16 @@ def text(element_id):
     return driver.find_element(By.ID, element_id).text
 
 
+def table_rows(selector):
+    """The data cells' texts of the rows `selector` picks, read in one step: the page redraws its
+    tables on every snapshot, so elements found one call earlier may be gone."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(r => Array.from(r.querySelectorAll("td")).map(c => c.textContent))",
+        selector)
+
+
 def position_rows():
-    return driver.find_elements(By.CSS_SELECTOR, "#positions tbody tr[data-symbol]")
+    return table_rows("#positions tbody tr[data-symbol]")
 
 
 def click_pause_and_read_result(token):
@@ -72,8 +80,7 @@ try:
         raise SystemExit(f"a position was open before the page was: the test cannot see one appear; seen: {json.dumps(seen)}")
 
     def health_rows():
-        rows = driver.find_elements(By.CSS_SELECTOR, "#health tr")
-        return {cells[0].text: cells[2].text for row in rows if len(cells := row.find_elements(By.TAG_NAME, "td")) >= 3}
+        return {cells[0]: cells[2] for cells in table_rows("#health tr") if len(cells) >= 3}
 
     services = ("marketdata", "signals", "risk", "execution", "notifier")
     health = wait_for(
@@ -84,8 +91,7 @@ try:
         raise SystemExit(f"the health panel shows no consumer lag; seen: {json.dumps(seen)}")
 
     rows = wait_for("a position row to appear live", position_rows, 420)
-    cells = [cell.text for cell in rows[0].find_elements(By.TAG_NAME, "td")]
-    seen["position"] = cells
+    seen["position"] = rows[0]
     seen["equity_points_with_position"] = int(driver.find_element(By.ID, "equity-chart").get_attribute("data-points"))
     seen["fits_phone_width"] = driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     if not seen["fits_phone_width"]:

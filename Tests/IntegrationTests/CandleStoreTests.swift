@@ -131,6 +131,20 @@ struct CandleStoreTests {
         }
     }
 
+    @Test func candlesOverByNowAreStoredClosedThoughTheSourceCalledThemForming() async throws {
+        try await withSimulatorClient { client in
+            try await Self.withStore("candles_lag") { store in
+                let now = Timeframe.m1.bucketStart(of: .systemNow()).adding(milliseconds: -5 * 60_000)
+                let from = now.adding(milliseconds: -10 * 60_000)
+                // The stream confirmed the candle closing at `now`; the source's clock is 3 min behind.
+                let source = CountingKlineSource(client, formingFrom: now.adding(milliseconds: -3 * 60_000))
+                try await Backfiller(store: store, source: source).backfill(symbol: Self.symbol, timeframe: .m1, from: from, now: now)
+                let stored = try await store.closedOpenTimes(symbol: Self.symbol, timeframe: .m1, from: from, through: now)
+                #expect(stored.sorted() == BackfillPlanner.expectedOpenTimes(timeframe: .m1, from: from, now: now))
+            }
+        }
+    }
+
     @Test func aGapTheVenueCannotFillIsReported() async throws {
         try await withSimulatorClient { client in
             try await Self.withStore("candles_gap") { store in
@@ -151,15 +165,19 @@ struct CandleStoreTests {
     }
 }
 
-/// Counts kline requests on the way to the simulator, and can lose one candle as a venue might.
+/// Counts kline requests on the way to the simulator, and can lose one candle as a venue might,
+/// or call the candles from `formingFrom` on still forming, as a client whose estimate of the
+/// venue's clock lags would.
 final class CountingKlineSource: KlineSource, Sendable {
     private let client: BybitRESTClient
     private let dropping: Timestamp?
+    private let formingFrom: Timestamp?
     private let counter = Mutex(0)
 
-    init(_ client: BybitRESTClient, dropping: Timestamp? = nil) {
+    init(_ client: BybitRESTClient, dropping: Timestamp? = nil, formingFrom: Timestamp? = nil) {
         self.client = client
         self.dropping = dropping
+        self.formingFrom = formingFrom
     }
 
     var calls: Int { counter.withLock { $0 } }
@@ -169,7 +187,12 @@ final class CountingKlineSource: KlineSource, Sendable {
     ) async throws -> [Candle] {
         counter.withLock { $0 += 1 }
         let candles = try await client.klines(symbol: symbol, timeframe: timeframe, start: start, end: end, limit: limit)
-        return candles.filter { $0.openTime != dropping }
+        return try candles.filter { $0.openTime != dropping }.map { candle in
+            guard let formingFrom, candle.openTime >= formingFrom else { return candle }
+            return try Candle(
+                symbol: candle.symbol, timeframe: candle.timeframe, openTime: candle.openTime, open: candle.open, high: candle.high,
+                low: candle.low, close: candle.close, volume: candle.volume, turnover: candle.turnover, isClosed: false)
+        }
     }
 }
 
