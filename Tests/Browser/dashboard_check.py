@@ -42,7 +42,7 @@ def table_rows(selector):
     """The data cells' texts of the rows `selector` picks, read in one step: the page redraws its
     tables on every snapshot, so elements found one call earlier may be gone."""
     return driver.execute_script(
-        "return Array.from(document.querySelectorAll(arguments[0])).map(r => Array.from(r.querySelectorAll("td")).map(c => c.textContent))",
+        "return Array.from(document.querySelectorAll(arguments[0])).map(r => Array.from(r.querySelectorAll('td')).map(c => c.textContent))",
         selector)
 
 
