@@ -24,7 +24,7 @@ public struct DayFigures: Sendable, Hashable {
     public var fees: Money
     /// Funding settled that day; positive means paid.
     public var fundingPaid: Money
-    /// Trades closed that day, and those of them whose fills realised more than nothing.
+    /// Trades closed that day (`ClosedTrades`), and those of them that realised more than nothing.
     public var closedTrades: Int
     public var winningTrades: Int
     /// The latest equity, when the summary is made.
@@ -135,12 +135,7 @@ public final class DailySummaries: Sendable {
                 SELECT coalesce(sum(realised_pnl), 0) AS realised, count(*) AS fills, coalesce(sum(fee), 0) AS fees
                 FROM exec_fills WHERE filled_at >= $1 AND filled_at < $2
             ), trades AS (
-                SELECT coalesce(sum(f.realised_pnl), 0) AS pnl
-                FROM exec_trades t
-                LEFT JOIN exec_orders o ON o.intent_id = t.intent_id
-                LEFT JOIN exec_fills f ON f.client_order_id = o.client_order_id
-                WHERE t.phase = 'closed' AND t.updated_at >= $1 AND t.updated_at < $2
-                GROUP BY t.intent_id
+                SELECT pnl FROM (\(ClosedTrades.select)) AS closed WHERE closed_at >= $1 AND closed_at < $2
             ), falls AS (
                 SELECT max(equity) OVER (ORDER BY recorded_at) - equity AS fall,
                        max(equity) OVER (ORDER BY recorded_at) AS peak

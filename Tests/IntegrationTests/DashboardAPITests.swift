@@ -123,4 +123,14 @@ struct DashboardAPITests {
             }
         }
     }
+
+    @Test("an intent id with a NUL or over 200 bytes is refused before it reaches PostgreSQL", arguments: ["a%00b", String(repeating: "x", count: 201)])
+    func badIntentID(id: String) async throws {
+        try await Self.withAPI { _, client in
+            try await client.execute(uri: "/api/decisions?intent_id=\(id)", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("intent_id must be 1 to 200 bytes of text without NUL characters"))
+            }
+        }
+    }
 }

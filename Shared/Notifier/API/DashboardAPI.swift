@@ -16,8 +16,20 @@ public enum DashboardAPI {
         router.get("/api/equity") { request, _ in json(try await queries.equity(limit: try limit(of: request))) }
         router.get("/api/decisions") { request, _ in
             json(try await queries.decisions(
-                limit: try limit(of: request), intentID: request.uri.queryParameters["intent_id"].map(String.init)))
+                limit: try limit(of: request),
+                intentID: try request.uri.queryParameters["intent_id"].map { try identifier(String($0), named: "intent_id") }))
         }
+    }
+
+    /// Ids are at most this long.
+    static let maximumIdentifierLength = 200
+
+    /// An id from a request, checked before it reaches PostgreSQL (whose text cannot hold a NUL).
+    static func identifier(_ text: String, named name: String) throws -> String {
+        guard !text.isEmpty, text.utf8.count <= maximumIdentifierLength, !text.utf8.contains(0) else {
+            throw HTTPError(.badRequest, message: "\(name) must be 1 to \(maximumIdentifierLength) bytes of text without NUL characters")
+        }
+        return text
     }
 
     static func limit(of request: Request) throws -> Int {

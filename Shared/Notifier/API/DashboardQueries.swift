@@ -71,46 +71,28 @@ public struct DashboardQueries: Sendable {
             """, orderBy: "decided_at DESC, intent_id", [limit, intentID])
     }
 
-    /// Per strategy, over its closed trades: trades, wins, losses, win rate, gross profit and
-    /// loss, profit factor (null without a loss), expectancy (mean PnL per trade) and net PnL.
-    /// A trade's PnL is the realised PnL (net of fees) of its own orders' fills plus those of
-    /// exit orders placed for it by other intents (a strategy's exit signal, an operator close):
-    /// a fill of an order that belongs to no trade counts for the symbol's latest trade opened
-    /// before it.
+    /// Per strategy, over its closed trades (`ClosedTrades`): trades, wins, losses, win rate,
+    /// gross profit and loss, profit factor (null without a loss), expectancy (mean PnL per
+    /// trade) and net PnL.
     public func strategyStats() async throws -> String {
         try await jsonArray(Self.strategyStatsSelect, orderBy: "strategy")
     }
 
     /// The rows of `strategyStats`, decimals as text (the trading gauges read them too).
     static let strategyStatsSelect = """
-            WITH fill_trades AS (
-                SELECT f.realised_pnl AS pnl,
-                       coalesce(own.intent_id, (SELECT t.intent_id FROM exec_trades t
-                                                WHERE t.symbol = f.symbol AND t.created_at <= f.filled_at
-                                                ORDER BY t.created_at DESC LIMIT 1)) AS trade
-                FROM exec_fills f
-                LEFT JOIN exec_orders o ON o.client_order_id = f.client_order_id
-                LEFT JOIN exec_trades own ON own.intent_id = o.intent_id
-            ), trades AS (
-                SELECT coalesce(d.strategy, 'unknown') AS strategy, coalesce(sum(ft.pnl), 0) AS pnl
-                FROM exec_trades t
-                LEFT JOIN fill_trades ft ON ft.trade = t.intent_id
-                LEFT JOIN risk_decisions d ON d.intent_id = t.intent_id
-                WHERE t.phase = 'closed'
-                GROUP BY t.intent_id, d.strategy
-            ), totals AS (
-                SELECT strategy, count(*) AS trades, count(*) FILTER (WHERE pnl > 0) AS wins,
-                       count(*) FILTER (WHERE pnl < 0) AS losses,
-                       coalesce(sum(pnl) FILTER (WHERE pnl > 0), 0) AS gross_profit,
-                       coalesce(-sum(pnl) FILTER (WHERE pnl < 0), 0) AS gross_loss, sum(pnl) AS net_pnl
-                FROM trades GROUP BY strategy
-            )
-            SELECT strategy, trades, wins, losses, round(wins::numeric / trades, 4)::text AS win_rate,
-                   gross_profit::text AS gross_profit, gross_loss::text AS gross_loss,
-                   CASE WHEN gross_loss > 0 THEN round(gross_profit / gross_loss, 4)::text END AS profit_factor,
-                   round(net_pnl / trades, 8)::text AS expectancy, net_pnl::text AS net_pnl
-            FROM totals
-            """
+        WITH totals AS (
+            SELECT strategy, count(*) AS trades, count(*) FILTER (WHERE pnl > 0) AS wins,
+                   count(*) FILTER (WHERE pnl < 0) AS losses,
+                   coalesce(sum(pnl) FILTER (WHERE pnl > 0), 0) AS gross_profit,
+                   coalesce(-sum(pnl) FILTER (WHERE pnl < 0), 0) AS gross_loss, sum(pnl) AS net_pnl
+            FROM (\(ClosedTrades.select)) AS trades GROUP BY strategy
+        )
+        SELECT strategy, trades, wins, losses, round(wins::numeric / trades, 4)::text AS win_rate,
+               gross_profit::text AS gross_profit, gross_loss::text AS gross_loss,
+               CASE WHEN gross_loss > 0 THEN round(gross_profit / gross_loss, 4)::text END AS profit_factor,
+               round(net_pnl / trades, 8)::text AS expectancy, net_pnl::text AS net_pnl
+        FROM totals
+        """
 
     /// Risk's pause and breaker state per account (empty until risk first wrote it: not paused,
     /// breaker armed).

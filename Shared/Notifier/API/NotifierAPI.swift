@@ -49,7 +49,7 @@ public struct NotifierAPI: Sendable {
             }
         }
         router.get("/api/commands/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try DashboardAPI.identifier(try context.parameters.require("id"), named: "command_id")
             guard let outcome = try await queries.commandOutcome(id: id) else {
                 throw HTTPError(.notFound, message: "risk has not acted on command \(id) (yet)")
             }

@@ -162,6 +162,7 @@ public enum OpenAPIDocument {
                 "parameters": [{"name": "command_id", "in": "path", "required": true, "schema": {"type": "string"}, "example": "api-c1"}],
                 "responses": {
                   "200": {"description": "Risk's outcome", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommandOutcome"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthorized"},
                   "404": {"description": "Risk has not acted on it (yet)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
                 }
@@ -191,7 +192,7 @@ public enum OpenAPIDocument {
             },
             "responses": {
               "Unauthorized": {"description": "No token, or a wrong one", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "BadRequest": {"description": "A parameter out of range", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "BadRequest": {"description": "A parameter out of range, or an id that is not plain text", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "CommandSent": {"description": "Sent to risk on ops.commands.v1; GET /api/commands/{command_id} tells what risk did", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommandSent"}}}},
               "CommandRefused": {"description": "A malformed body, an unknown field, a missing symbol or confirmation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "Forbidden": {"description": "The read token cannot command", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -193,6 +193,11 @@ struct NotifierAPITests {
                 #expect(response.status == .notFound)
                 #expect(try Self.errorMessage(response) == "risk has not acted on command api-c2 (yet)")
             }
+            let overlong = String(repeating: "c", count: 201)
+            try await client.execute(uri: "/api/commands/\(overlong)", method: .get, headers: Self.bearer(Self.readToken)) { response throws in
+                #expect(response.status == .badRequest)
+                #expect(try Self.errorMessage(response).hasPrefix("command_id must be"))
+            }
         }
     }
 
