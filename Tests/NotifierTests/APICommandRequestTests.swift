@@ -41,6 +41,7 @@ struct APICommandRequestTests {
         ("pause", #"{"command_id": ""}"#, "command_id must be 1 to 64 letters, digits, '.', '_', ':' or '-'"),
         ("pause", "[1, 2]", "the body must be a JSON object"),
         ("pause", "{\"reason\": ", "the body must be a JSON object"),
+        ("pause", #"{"reason": "a\u0000b"}"#, "reason must not contain NUL characters"),
         ("pause", #"{"reason": null}"#, "reason has the wrong type (reason, command_id and symbol are text, confirm is true or false)"),
         ("shutdown", "", "unknown command shutdown; one of pause, resume, reset-breaker, flatten, close"),
     ])

@@ -32,6 +32,8 @@ public struct APICommandRequest: Sendable, Hashable {
         guard reason.count <= maximumReasonLength else {
             throw APIRequestError("reason is longer than \(maximumReasonLength) characters")
         }
+        // Risk records the reason in PostgreSQL, whose text cannot hold a NUL.
+        guard !reason.utf8.contains(0) else { throw APIRequestError("reason must not contain NUL characters") }
         func refuse(_ field: String, _ value: Any?) throws(APIRequestError) {
             if value != nil { throw APIRequestError("\(name) takes no \(field)") }
         }
