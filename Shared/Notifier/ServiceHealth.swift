@@ -34,28 +34,6 @@ import Store
 ///          "error": null}]                      // why the lag is unknown, else null
 ///     }
 public struct ServiceHealth: Sendable {
-    /// One lag measurement, shared.
-    struct Lags: Sendable {
-        let at: Timestamp
-        let groups: [GroupLag]
-    }
-
-    /// The latest measurement, and the one under way, so concurrent callers wait for one.
-    actor LagCache {
-        private var latest: Lags?
-        private var underWay: Task<[GroupLag], Never>?
-
-        func lags(now: Timestamp, maxAgeMs: Int64, measure: @escaping @Sendable () async -> [GroupLag]) async -> Lags {
-            if let latest, now >= latest.at, now.milliseconds - latest.at.milliseconds < maxAgeMs { return latest }
-            let task = underWay ?? Task { await measure() }
-            underWay = task
-            let measured = Lags(at: now, groups: await task.value)
-            underWay = nil
-            latest = measured
-            return measured
-        }
-    }
-
     public let pool: PostgresPool
     public let kafka: KafkaConfig
     public let groups: [ConsumerGroup]
@@ -65,7 +43,8 @@ public struct ServiceHealth: Sendable {
     public let lagTimeoutMs: Int32
     /// How old a lag measurement may be before it is taken again.
     public let lagMaxAgeMs: Int64
-    private let cache = LagCache()
+    /// One lag measurement shared by every caller for `lagMaxAgeMs`.
+    private let lags = SharedRefresh<[GroupLag]>()
 
     static let recentMs: Int64 = 3_600_000
 
@@ -84,8 +63,8 @@ public struct ServiceHealth: Sendable {
     public func json(now: Timestamp) async throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let lags = await cache.lags(now: now, maxAgeMs: lagMaxAgeMs) { [self] in await measureLags() }
-        let groups = try encoder.encode(lags.groups)
+        let measured = try await lags.value(now: now, maximumAgeMs: lagMaxAgeMs) { [self] in await measureLags() }
+        let groups = try encoder.encode(measured.value)
         return try await pool.execute(
             """
             WITH instances AS (
@@ -111,7 +90,7 @@ public struct ServiceHealth: Sendable {
                 'consumer_groups', $5::json)::text
             """,
             [now.milliseconds - downAfterMs, now.milliseconds - Self.recentMs, now.milliseconds, downAfterMs,
-             String(decoding: groups, as: UTF8.self), lags.at.milliseconds]
+             String(decoding: groups, as: UTF8.self), measured.at.milliseconds]
         ).single().string(0)
     }
 
@@ -139,7 +118,7 @@ public struct ServiceHealth: Sendable {
         return groups.indices.compactMap { measured[$0] }
     }
 
-    struct GroupLag: Encodable {
+    struct GroupLag: Encodable, Sendable {
         let group: String
         let topics: [String]
         let partitions: Int?

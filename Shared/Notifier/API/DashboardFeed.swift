@@ -21,7 +21,7 @@ public final class DashboardFeed: Sendable {
     let health: (@Sendable () async throws -> String)?
     let interval: Duration
     let maximumStreams: Int
-    private let cache = SnapshotCache()
+    private let cache = SharedRefresh<String>()
     private let openStreams = Mutex(0)
 
     public init(
@@ -35,7 +35,9 @@ public final class DashboardFeed: Sendable {
 
     /// The latest snapshot: the cached one while it is younger than the interval.
     public func snapshot() async throws -> String {
-        try await cache.value(maximumAge: interval) { try await self.build() }
+        let (seconds, attoseconds) = interval.components
+        let intervalMs = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return try await cache.value(now: .systemNow(), maximumAgeMs: intervalMs) { try await self.build() }.value
     }
 
     private func build() async throws -> String {
@@ -96,23 +98,5 @@ public final class DashboardFeed: Sendable {
             }
             try? await Task.sleep(for: interval)
         }
-    }
-}
-
-/// One snapshot shared by every caller: while it is being built, later callers wait for it
-/// instead of building their own.
-private actor SnapshotCache {
-    private var latest: (text: String, at: ContinuousClock.Instant)?
-    private var pending: Task<String, any Error>?
-
-    func value(maximumAge: Duration, build: @escaping @Sendable () async throws -> String) async throws -> String {
-        if let latest, ContinuousClock.now - latest.at < maximumAge { return latest.text }
-        if let pending { return try await pending.value }
-        let task = Task { try await build() }
-        pending = task
-        defer { pending = nil }
-        let text = try await task.value
-        latest = (text, .now)
-        return text
     }
 }
