@@ -231,8 +231,16 @@ public actor MarketFeed {
     }
 
     private func publish(_ candle: Candle, series: Series, backfilled: Bool, received: Timestamp) async throws {
-        _ = try await producer.send(try MarketDataMessages.candle(candle, venue: venue, backfilled: backfilled, receivedAt: received))
-        try await watermarks.advance(symbol: series.symbol, timeframe: series.timeframe, to: candle.openTime)
+        let message = try MarketDataMessages.candle(candle, venue: venue, backfilled: backfilled, receivedAt: received)
+        // Sending and advancing the watermark run to the end even when the feed is stopped in
+        // between (an unstructured task is not cancelled with its caller): a send cut off while
+        // the broker still takes the candle would leave the watermark behind, and the restart
+        // would publish the candle twice.
+        let (producer, watermarks) = (producer, watermarks)
+        try await Task {
+            _ = try await producer.send(message)
+            try await watermarks.advance(symbol: series.symbol, timeframe: series.timeframe, to: candle.openTime)
+        }.value
         published[series] = candle.openTime
         lastPublished[series] = .now
     }

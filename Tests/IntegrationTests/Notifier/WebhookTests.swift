@@ -71,8 +71,8 @@ struct WebhookTests {
             try await webhooks.notify(Keel_V1_Alert(id: "w-2", severity: .critical, source: "risk", title: "Breaker", text: "tripped", at: Timestamp(milliseconds: 2)))
 
             #expect(try await webhooks.deliver() == 0, "the first answer is 503, the second 429")
-            #expect(try await webhooks.deliver() == 0, "neither is due again at once")
-            // Delivered as each falls due (polled, so a slow machine only makes it later).
+            // Delivered as each falls due (polled, so a slow machine only makes it later); the
+            // receiver's times below show neither went before its wait.
             var delivered = 0
             try await BusTesting.waitUntil("both webhooks delivered", timeout: .seconds(10)) {
                 delivered += try await webhooks.deliver()
