@@ -2,13 +2,13 @@ import Core
 
 /// An account's one-way position in one symbol. Margin is computed per position (isolated
 /// style), which gives Bybit's isolated liquidation-price formula.
-struct EnginePosition: Sendable {
+public struct EnginePosition: Sendable {
     /// Signed quantity units: positive long, negative short.
-    var size: Int64 = 0
+    public internal(set) var size: Int64 = 0
     /// Entry value of the open size (scale `qtyScale + priceScale`), always ≥ 0.
-    var entryNotional: Int128 = 0
+    public internal(set) var entryNotional: Int128 = 0
     /// Leverage in hundredths (10.00x is 1000).
-    var leverage: Int64
+    public var leverage: Int64
     /// USDT units: closed PnL minus fees and funding, over the account's life in this symbol.
     var cumRealisedPnl: Int64 = 0
     /// USDT units, since the position was last opened.
@@ -20,12 +20,19 @@ struct EnginePosition: Sendable {
     var updatedTime: Timestamp
     var seq: Int64 = 0
 
-    var side: Side? { size > 0 ? .buy : size < 0 ? .sell : nil }
-    var quantity: Int64 { abs(size) }
+    /// A flat position at `leverage` hundredths.
+    public init(leverage: Int64, createdTime: Timestamp, updatedTime: Timestamp) {
+        self.leverage = leverage
+        self.createdTime = createdTime
+        self.updatedTime = updatedTime
+    }
+
+    public var side: Side? { size > 0 ? .buy : size < 0 ? .sell : nil }
+    public var quantity: Int64 { abs(size) }
 
     /// Applies a fill of `qty` at `ticks`; returns the PnL it realised (USDT units, before
     /// fees) and the size it closed. A fill larger than an opposite position flips it.
-    mutating func apply(side fillSide: Side, qty: Int64, ticks: Int64, instrument: SimulatedInstrument) -> (pnl: Int64, closed: Int64) {
+    public mutating func apply(side fillSide: Side, qty: Int64, ticks: Int64, instrument: SimulatedInstrument) -> (pnl: Int64, closed: Int64) {
         let signed = fillSide == .buy ? qty : -qty
         if size == 0 || (size > 0) == (signed > 0) {
             if size == 0 { curRealisedPnl = 0 }
@@ -54,13 +61,13 @@ struct EnginePosition: Sendable {
     }
 
     /// Unrealised PnL at `mark` (USDT units).
-    func unrealisedPnl(mark: Int64, instrument: SimulatedInstrument) -> Int64 {
+    public func unrealisedPnl(mark: Int64, instrument: SimulatedInstrument) -> Int64 {
         let current = instrument.notional(qty: quantity, ticks: mark)
         return instrument.usdt(notional: size >= 0 ? current - entryNotional : entryNotional - current)
     }
 
     /// Initial margin: entry value / leverage (USDT units).
-    func initialMargin(instrument: SimulatedInstrument) -> Int64 {
+    public func initialMargin(instrument: SimulatedInstrument) -> Int64 {
         Int64(dividedRounded(Int128(instrument.usdt(notional: entryNotional)) * 100, by: Int128(leverage)))
     }
 
@@ -70,13 +77,13 @@ struct EnginePosition: Sendable {
     }
 
     /// The price at which the margin is gone, `entry × (1 ∓ 1/leverage)`, in ticks.
-    func bankruptcyTicks(instrument: SimulatedInstrument) -> Int64? {
+    public func bankruptcyTicks(instrument: SimulatedInstrument) -> Int64? {
         liquidationTicks(maintenanceRate: .zero, instrument: instrument)
     }
 
     /// Bybit's isolated-margin liquidation price, `entry × (1 − 1/leverage + mmr)` for a long and
     /// `entry × (1 + 1/leverage − mmr)` for a short, in ticks (nil when flat).
-    func liquidationTicks(maintenanceRate rate: FixedPoint, instrument: SimulatedInstrument) -> Int64? {
+    public func liquidationTicks(maintenanceRate rate: FixedPoint, instrument: SimulatedInstrument) -> Int64? {
         guard size != 0 else { return nil }
         let scale = powerOfTen(Int(rate.scale))
         let lev = Int128(leverage)

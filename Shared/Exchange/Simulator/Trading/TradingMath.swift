@@ -4,8 +4,8 @@ import Core
 // ticks, a notional is quantity units × price units (scale `qtyScale + priceScale`), and USDT
 // amounts are units of 10^-8.
 
-enum USDT {
-    static let scale: UInt8 = 8
+public enum USDT {
+    public static let scale: UInt8 = 8
 
     static func string(_ units: Int64) -> String { decimal(units, scale: scale) }
 
@@ -16,14 +16,14 @@ enum USDT {
 }
 
 /// 10^exponent.
-func powerOfTen(_ exponent: Int) -> Int128 {
+public func powerOfTen(_ exponent: Int) -> Int128 {
     var result: Int128 = 1
     for _ in 0..<exponent { result *= 10 }
     return result
 }
 
 /// `numerator / denominator` rounded to the nearest integer, ties away from zero.
-func dividedRounded(_ numerator: Int128, by denominator: Int128) -> Int128 {
+public func dividedRounded(_ numerator: Int128, by denominator: Int128) -> Int128 {
     let quotient = numerator / denominator
     let remainder = numerator % denominator
     guard remainder.magnitude * 2 >= denominator.magnitude else { return quotient }
@@ -31,18 +31,18 @@ func dividedRounded(_ numerator: Int128, by denominator: Int128) -> Int128 {
 }
 
 /// `amount × rate` in the same units, rounded to nearest (`rate` is a fraction such as 0.00055).
-func applying(_ rate: FixedPoint, to amount: Int64) -> Int64 {
+public func applying(_ rate: FixedPoint, to amount: Int64) -> Int64 {
     Int64(dividedRounded(Int128(amount) * Int128(rate.units), by: powerOfTen(Int(rate.scale))))
 }
 
 extension SimulatedInstrument {
     /// `qty × price` at scale `qtyScale + priceScale`.
-    func notional(qty: Int64, ticks: Int64) -> Int128 {
+    public func notional(qty: Int64, ticks: Int64) -> Int128 {
         Int128(qty) * Int128(ticks) * Int128(tickUnits)
     }
 
     /// A notional as USDT units, rounded to nearest.
-    func usdt(notional: Int128) -> Int64 {
+    public func usdt(notional: Int128) -> Int64 {
         let scale = Int(qtyScale) + Int(priceScale)
         let target = Int(USDT.scale)
         if scale <= target { return Int64(notional * powerOfTen(target - scale)) }
@@ -50,7 +50,7 @@ extension SimulatedInstrument {
     }
 
     /// `qty × price` in USDT units.
-    func value(qty: Int64, ticks: Int64) -> Int64 { usdt(notional: notional(qty: qty, ticks: ticks)) }
+    public func value(qty: Int64, ticks: Int64) -> Int64 { usdt(notional: notional(qty: qty, ticks: ticks)) }
 
     /// The price `notional / qty` with four decimals more than the instrument shows, as Bybit
     /// shows average prices more precisely than the tick.
@@ -62,7 +62,7 @@ extension SimulatedInstrument {
     }
 
     /// The tick nearest to `notional / qty`.
-    func ticks(notional: Int128, qty: Int64) -> Int64 {
+    public func ticks(notional: Int128, qty: Int64) -> Int64 {
         guard qty != 0 else { return 0 }
         return Int64(dividedRounded(notional, by: Int128(qty) * Int128(tickUnits)))
     }

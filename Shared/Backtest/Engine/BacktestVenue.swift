@@ -1,0 +1,122 @@
+import Core
+import ExchangeSimulator
+
+/// The backtest's exchange: one account trading linear perpetuals bar by bar.
+///
+/// It keeps the simulator's position arithmetic (`EnginePosition`: average entry, realised PnL,
+/// Bybit's isolated liquidation and bankruptcy prices) and its fee and funding rounding
+/// (`applying`, to 10^-8 USDT, half away from zero), and runs the order types execution uses
+/// (market, limit, post-only, reduce-only, the position's stop-loss, take-profit and trailing
+/// stop) along `IntraBarPath` inside each bar:
+///
+/// * Actions take effect `latencyMs` after they are asked; a market order fills at the path's
+///   price at that moment, moved by `slippage` against it, paying the taker fee.
+/// * A resting limit fills at its own price, as maker, once the path reaches it, at most
+///   `participation` of the bar's volume per bar; a limit that would take on arrival fills as
+///   taker at the path's price (no worse than its limit), or is refused if post-only.
+/// * Stop-loss, take-profit and trailing stop close the whole position at the market when the
+///   path reaches them: at their level, or at the path's price when it is already beyond (a
+///   gap), then slippage; taker fee.
+/// * Liquidation: when the path reaches the liquidation price, the symbol's orders are
+///   cancelled and the position is taken over at its bankruptcy price with no fee.
+/// * Funding settles at 00:00, 08:00 and 16:00 UTC on the position's value at the path's price.
+/// * At one moment, the pessimistic order: liquidation, stop-loss, trailing stop, limits,
+///   take-profit.
+public struct BacktestVenue: Sendable {
+    public let settings: VenueSettings
+    /// USDT units of 10^-8.
+    public internal(set) var walletBalance: Int64
+    public internal(set) var fills: [VenueFill] = []
+    public internal(set) var fundingPayments: [FundingPayment] = []
+    public internal(set) var trades: [BacktestTrade] = []
+    var books: [Symbol: SymbolBook] = [:]
+    var orders: [String: VenueOrderState] = [:]
+
+    /// Throws `BacktestConfigurationError` for a starting balance with more than 8 decimals.
+    public init(settings: VenueSettings, startingBalance: Money, instruments: [SimulatedInstrument]) throws {
+        guard let units = try? startingBalance.value.rescaled(to: USDT.scale).units, units > 0 else {
+            throw BacktestConfigurationError(field: "starting_equity", reason: "\(startingBalance) must be positive with at most 8 decimals")
+        }
+        self.settings = settings
+        walletBalance = units
+        for instrument in instruments { books[instrument.symbol] = SymbolBook(instrument: instrument) }
+    }
+
+    // MARK: Asking
+
+    /// Queues `action` to take effect at `time + latencyMs`. An order id the venue has seen is
+    /// ignored (as a venue refuses a duplicate client order id).
+    public mutating func submit(_ action: VenueAction, at time: Timestamp) throws {
+        guard books[action.symbol] != nil else {
+            throw BacktestConfigurationError(field: "symbol", reason: "\(action.symbol) has no instrument in this backtest")
+        }
+        if case .place(let request) = action {
+            guard orders[request.clientID] == nil else { return }
+            orders[request.clientID] = VenueOrderState(request: request)
+        }
+        books[action.symbol]!.pending.append(PendingAction(time: time.adding(milliseconds: settings.latencyMs), action: action))
+    }
+
+    // MARK: Reading
+
+    public func order(_ clientID: String) -> (status: OrderStatus?, filled: Int64, updatedAt: Timestamp?, rejectReason: String?)? {
+        orders[clientID].map { ($0.status, $0.filled, $0.updatedAt, $0.rejectReason) }
+    }
+
+    public func position(_ symbol: Symbol) -> EnginePosition? { books[symbol]?.position }
+
+    public func protection(_ symbol: Symbol) -> (stopLoss: Int64?, takeProfit: Int64?, trailingDistance: Int64?)? {
+        books[symbol].map { ($0.stopLoss, $0.takeProfit, $0.trailing?.distance) }
+    }
+
+    public func lastPrice(_ symbol: Symbol) -> Int64? { books[symbol]?.lastPrice }
+
+    public func instrument(_ symbol: Symbol) -> SimulatedInstrument? { books[symbol]?.instrument }
+
+    /// Balance plus unrealised PnL at each symbol's last price (USDT units).
+    public var equity: Int64 {
+        books.values.reduce(walletBalance) { total, book in
+            guard book.position.size != 0, let last = book.lastPrice else { return total }
+            return total + book.position.unrealisedPnl(mark: last, instrument: book.instrument)
+        }
+    }
+
+    /// Whether a bar of `symbol` can change anything (something is open or on its way).
+    public func isActive(_ symbol: Symbol) -> Bool { books[symbol]?.isActive ?? false }
+
+    /// Symbols with an open position.
+    public var openSymbols: [Symbol] { books.filter { $0.value.position.size != 0 }.keys.sorted() }
+}
+
+/// An action on its way to the venue.
+struct PendingAction: Sendable {
+    let time: Timestamp
+    let action: VenueAction
+}
+
+/// Everything the venue holds for one symbol.
+struct SymbolBook: Sendable {
+    let instrument: SimulatedInstrument
+    var position: EnginePosition
+    var stopLoss: Int64?
+    var takeProfit: Int64?
+    var trailing: TrailingState?
+    /// Client ids of orders resting on the venue, oldest first.
+    var resting: [String] = []
+    var pending: [PendingAction] = []
+    var lastPrice: Int64?
+    var tally: RoundTripTally?
+
+    init(instrument: SimulatedInstrument) {
+        self.instrument = instrument
+        position = EnginePosition(leverage: 1000, createdTime: Timestamp(milliseconds: 0), updatedTime: Timestamp(milliseconds: 0))
+    }
+
+    var isActive: Bool { position.size != 0 || !resting.isEmpty || !pending.isEmpty }
+}
+
+struct TrailingState: Sendable {
+    let distance: Int64
+    /// The best price since the trailing stop was set.
+    var extreme: Int64
+}
