@@ -34,6 +34,13 @@ public actor ExecutionDesk {
         public var breakerFailures: Int
         public var breakerProbeMs: Int64
 
+        /// How entries are carried out (`TradePlan`).
+        public var policy: ExecutionPolicy {
+            ExecutionPolicy(
+                postOnlyEntries: postOnlyEntries, limitEntryTimeoutMs: limitEntryTimeoutMs, entryTimeout: entryTimeout,
+                trailing: trailing, maxHoldingMs: maxHoldingMs)
+        }
+
         public init(
             account: String, symbols: [Symbol], lockTTL: Duration, lockWait: Duration, postOnlyEntries: Bool = true,
             limitEntryTimeoutMs: Int64 = 60_000, entryTimeout: EntryTimeoutAction = .cancel, trailing: TrailingVenue = .exchange,

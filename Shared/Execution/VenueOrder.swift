@@ -57,31 +57,10 @@ public struct VenueOrder: Sendable, Hashable {
 }
 
 extension TradePlan {
-    /// The plan of an approved entry: the ladder when risk sized two or more steps, the
-    /// settings' entry, trailing and time-exit choices, and the instrument's tick and step.
+    /// The plan of an approved entry under the desk's settings and the instrument's rules.
     public init(_ order: ApprovedOrder, settings: ExecutionDesk.Settings, rules: InstrumentRules) throws {
-        let entry: EntryPlan = switch order.entry {
-        case .market: .market
-        case .limit(let price):
-            .limit(price: price, postOnly: settings.postOnlyEntries, timeoutMs: settings.limitEntryTimeoutMs,
-                   onTimeout: settings.entryTimeout)
-        }
-        let ladder = order.takeProfitQuantities.count >= 2
-            ? zip(order.takeProfits, order.takeProfitQuantities).map { LadderStep(price: $0, quantity: $1) } : []
-        guard let stop = order.stopLoss else { throw InvalidTradePlan(intentID: order.intentID, reason: "an entry without a stop-loss") }
-        self.init(
-            intentID: order.intentID, symbol: order.symbol, side: order.side, quantity: order.quantity, entry: entry,
-            stopLoss: stop, ladder: ladder, breakEvenAfterStep: ladder.isEmpty ? 0 : order.breakEvenAfterTarget,
-            trailing: order.trailing.map { TrailingPlan(offset: $0.offset, afterTarget: ladder.isEmpty ? 0 : $0.afterTarget, venue: settings.trailing) },
-            expiresAt: order.expiresAt, maxHoldingMs: settings.maxHoldingMs, priceTick: rules.tickSize,
-            quantityStep: rules.qtyStep)
+        try self.init(order, policy: settings.policy, priceTick: rules.tickSize, quantityStep: rules.qtyStep)
     }
-}
-
-struct InvalidTradePlan: Error, CustomStringConvertible {
-    let intentID: String
-    let reason: String
-    var description: String { "intent \(intentID): \(reason)" }
 }
 
 /// Places venue orders: leverage first (unchanged leverage is fine), then the order itself,

@@ -66,22 +66,10 @@ enum DecisionMessages {
     }
 }
 
-/// The take-profit ladder with each step's quantity: the order's quantity × the step's
-/// fraction, rounded down at the quantity's precision; when the fractions add up to the whole
-/// position, the last step takes what rounding left, so the ladder closes all of it.
+/// The take-profit ladder with each step's quantity (`RiskApproval.ladderQuantities`).
 func ladder(_ targets: [TakeProfitTarget], quantity: Quantity) throws -> [Keel_V1_TakeProfitTarget] {
-    let one = FixedPoint(integer: 1)
-    let total = try targets.reduce(FixedPoint.zero) { try $0.adding($1.fraction) }
-    var assigned = FixedPoint.zero
-    return try targets.enumerated().map { index, target in
+    try zip(targets, RiskApproval.ladderQuantities(targets, quantity: quantity)).map { target, qty in
         var step = Keel_V1_TakeProfitTarget(target)
-        let qty: FixedPoint
-        if index == targets.count - 1, total == one {
-            qty = try quantity.value.subtracting(assigned)
-        } else {
-            qty = try quantity.value.multiplied(by: target.fraction, scale: quantity.scale, rounding: .towardZero)
-        }
-        assigned = try assigned.adding(qty)
         step.qty = Keel_V1_Decimal(qty)
         return step
     }

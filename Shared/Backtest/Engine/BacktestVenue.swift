@@ -29,6 +29,8 @@ public struct BacktestVenue: Sendable {
     public internal(set) var fills: [VenueFill] = []
     public internal(set) var fundingPayments: [FundingPayment] = []
     public internal(set) var trades: [BacktestTrade] = []
+    /// What closed each of `trades`.
+    public internal(set) var tradeExitCauses: [FillCause] = []
     var books: [Symbol: SymbolBook] = [:]
     var orders: [String: VenueOrderState] = [:]
 

@@ -1,0 +1,196 @@
+import Config
+import Core
+import ExchangeSimulator
+import OrderManagement
+import Risk
+import Strategy
+
+/// The live system's decision path on the backtest venue: the strategies' intents (`SignalTape`),
+/// risk's `RiskEngine` with a `PortfolioTracker` kept from the venue as the risk service keeps
+/// it from execution's reports, the approved order built as risk publishes it, and execution's
+/// `TradePlan` and `TradeManager` carrying it out. Only the shells differ: no Kafka, no
+/// PostgreSQL, a simulated clock.
+///
+/// The market state risk reads (returns for correlation, the ATR fraction) is fed from the
+/// symbol's last 200 bars before each decision, as a risk service that has run at least that
+/// long would hold it.
+public struct StrategyDesk: BacktestDesk {
+    public let engine: RiskEngine
+    public let policy: ExecutionPolicy
+    private let tape: [[Intent]]
+    private var nextIntent: [Int]
+    private var tracker = PortfolioTracker()
+    private var fedThrough: [Symbol: Int] = [:]
+    private var sequence: UInt64 = 0
+    private var trades: [(plan: TradePlan, state: TradeState)] = []
+    private var tradesSeen = 0
+    public private(set) var decisions = DecisionCounts()
+
+    /// `strategies[i]` trades `market.series[i]`.
+    public init(market: BacktestMarket, strategies: [MACDRSIStrategy], risk: RiskSettings, policy: ExecutionPolicy, parallelism: Int) throws {
+        guard strategies.count == market.series.count else {
+            throw BacktestConfigurationError(field: "strategy", reason: "\(strategies.count) strategies for \(market.series.count) symbols")
+        }
+        engine = RiskEngine(settings: risk)
+        self.policy = policy
+        tape = try SignalTape.intents(market: market, strategies: strategies, parallelism: parallelism)
+        nextIntent = [Int](repeating: 0, count: tape.count)
+    }
+
+    public mutating func onClose(
+        at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, venue: inout BacktestVenue
+    ) throws {
+        try recordClosedTrades(venue)
+        tracker.apply(equity: try RoundTripTally.money(venue.equity), at: time)
+        try manageTrades(at: time, &venue)
+        for (index, bar) in closing {
+            while nextIntent[index] < tape[index].count, tape[index][nextIntent[index]].createdAt <= time {
+                let intent = tape[index][nextIntent[index]]
+                nextIntent[index] += 1
+                try decide(intent, series: market.series[index], bar: bar, market: market, at: time, &venue)
+            }
+        }
+    }
+
+    // MARK: Risk
+
+    private mutating func decide(
+        _ intent: Intent, series: BarSeries, bar: Int, market: BacktestMarket, at time: Timestamp, _ venue: inout BacktestVenue
+    ) throws {
+        decisions.intents += 1
+        syncPositions(venue)
+        feedCandles(series, through: bar)
+        for symbol in venue.openSymbols where symbol != series.symbol {
+            if let other = market.series.firstIndex(where: { $0.symbol == symbol }) {
+                feedCandles(market.series[other], through: market.series[other].lastIndex(closingBy: time))
+            }
+        }
+        tracker.apply(mark: series.price(series.closes[bar]), at: time, symbol: series.symbol)
+        guard let context = tracker.context(limits: Self.limits(series.instrument), now: time) else { return }
+        let assessment = engine.assess(intent, context: context)
+        tracker.noteDecided(intent.id)
+        if assessment.trippedBreaker != nil { tracker.tripBreaker() }
+        switch assessment.decision {
+        case .rejected(let reason, _):
+            decisions.rejected[reason.rawValue, default: 0] += 1
+        case .approved(let approval):
+            decisions.approved += 1
+            let order = try approval.approvedOrder()
+            if order.kind == .entry {
+                tracker.assumeOpened(approval)
+                try enter(order, series: series, at: time, &venue)
+            } else {
+                try exit(order, series: series, at: time, &venue)
+            }
+        }
+    }
+
+    /// Execution's position reports: the venue's positions, for symbols with nothing on its way
+    /// (an entry still travelling stays assumed open, as risk assumes it until execution reports).
+    private mutating func syncPositions(_ venue: BacktestVenue) {
+        sequence += 1
+        for symbol in venue.symbols where !venue.hasPending(symbol) {
+            guard let position = try? venue.positionReport(symbol) else { continue }
+            tracker.apply(position, sequence: sequence)
+        }
+    }
+
+    private mutating func feedCandles(_ series: BarSeries, through bar: Int) {
+        guard bar >= 0 else { return }
+        let from = max((fedThrough[series.symbol] ?? -1) + 1, bar - tracker.returnsKept)
+        guard from <= bar else { return }
+        for index in from...bar {
+            tracker.applyCandle(
+                symbol: series.symbol, openTime: Timestamp(milliseconds: series.openTimes[index]), high: series.price(series.highs[index]),
+                low: series.price(series.lows[index]), close: series.price(series.closes[index]))
+        }
+        fedThrough[series.symbol] = bar
+    }
+
+    private mutating func recordClosedTrades(_ venue: BacktestVenue) throws {
+        while tradesSeen < venue.trades.count {
+            let trade = venue.trades[tradesSeen]
+            let cause = venue.tradeExitCauses[tradesSeen]
+            tracker.record(ClosedTrade(
+                symbol: trade.symbol, pnl: trade.pnl, closedAt: trade.exitTime, stoppedOut: cause == .stopLoss || cause == .trailingStop))
+            tradesSeen += 1
+        }
+    }
+
+    static func limits(_ instrument: SimulatedInstrument) -> InstrumentLimits {
+        func quantity(_ units: Int64) -> Quantity { Quantity(try! FixedPoint(units: units, scale: instrument.qtyScale)) }
+        return InstrumentLimits(
+            qtyStep: quantity(instrument.qtyStepUnits), minOrderQty: quantity(instrument.minOrderQtyUnits),
+            minNotional: Money(FixedPoint(integer: instrument.minNotional)), maxLeverage: FixedPoint(integer: instrument.maxLeverage),
+            maxOrderQty: quantity(instrument.maxOrderQtyUnits))
+    }
+
+    // MARK: Execution
+
+    private mutating func enter(_ order: ApprovedOrder, series: BarSeries, at time: Timestamp, _ venue: inout BacktestVenue) throws {
+        let instrument = series.instrument
+        let plan = try TradePlan(order, policy: policy, priceTick: series.price(1), quantityStep: Self.limits(instrument).qtyStep)
+        let kind: VenueOrderRequest.Kind = switch plan.entry {
+        case .market: .market
+        case .limit(let price, let postOnly, _, _): .limit(try series.ticks(price), postOnly: postOnly)
+        }
+        // One target rides on the position; a ladder is placed by the trade once filled.
+        let target = order.takeProfitQuantities.count < 2 ? order.takeProfits.first : nil
+        try venue.submit(.place(VenueOrderRequest(
+            clientID: plan.entryID, symbol: order.symbol, side: order.side, qty: try series.units(order.quantity), kind: kind,
+            reduceOnly: false, leverageHundredths: try Self.hundredths(order.leverage), stopLoss: try series.ticks(plan.stopLoss),
+            takeProfit: try target.map(series.ticks))), at: time)
+        trades.append((plan, TradeState(placedAt: time)))
+    }
+
+    private mutating func exit(_ order: ApprovedOrder, series: BarSeries, at time: Timestamp, _ venue: inout BacktestVenue) throws {
+        for index in trades.indices where trades[index].plan.symbol == order.symbol {
+            TradeManager.beginClosing(&trades[index].state, reason: "exit approved (intent \(order.intentID))")
+        }
+        try manageTrades(at: time, &venue)
+        try venue.submit(.place(VenueOrderRequest(
+            clientID: try StableID.clientOrderID(parts: [order.intentID]), symbol: order.symbol, side: order.side.opposite,
+            qty: try series.units(order.quantity), kind: .market, reduceOnly: true)), at: time)
+    }
+
+    /// Every trade looked at once, its actions sent; closed trades are let go.
+    private mutating func manageTrades(at time: Timestamp, _ venue: inout BacktestVenue) throws {
+        for index in trades.indices {
+            let plan = trades[index].plan
+            let facts = try venue.tradeFacts(plan, at: time)
+            for action in try TradeManager.evaluate(plan, &trades[index].state, facts) {
+                try venue.submit(try Self.venueAction(action, plan: plan, venue: venue), at: time)
+            }
+        }
+        trades.removeAll { $0.state.phase == .closed }
+    }
+
+    static func venueAction(_ action: TradeAction, plan: TradePlan, venue: BacktestVenue) throws -> VenueAction {
+        let instrument = venue.instrument(plan.symbol)!
+        switch action {
+        case .place(let order):
+            let kind: VenueOrderRequest.Kind = switch order.kind {
+            case .market: .market
+            case .limit(let price, let postOnly): .limit(try instrument.ticks(price), postOnly: postOnly)
+            }
+            return .place(VenueOrderRequest(
+                clientID: order.clientOrderID, symbol: plan.symbol, side: order.side, qty: try instrument.units(order.quantity),
+                kind: kind, reduceOnly: order.reduceOnly))
+        case .cancel(let id, _): return .cancel(plan.symbol, clientID: id)
+        case .setStopLoss(let price, _): return .setStopLoss(plan.symbol, try instrument.ticks(price))
+        case .setTrailingStop(let distance): return .setTrailingStop(plan.symbol, distance: try instrument.ticks(distance))
+        }
+    }
+
+    static func hundredths(_ leverage: FixedPoint) throws -> Int64 {
+        try leverage.multiplied(by: FixedPoint(integer: 100), scale: 0, rounding: .down).units
+    }
+}
+
+/// What happened to the intents of a run.
+public struct DecisionCounts: Sendable, Hashable {
+    public var intents = 0
+    public var approved = 0
+    /// Rejections by risk's reason code.
+    public var rejected: [String: Int] = [:]
+}

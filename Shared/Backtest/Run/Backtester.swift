@@ -1,0 +1,100 @@
+import Core
+import ExchangeSimulator
+
+/// What trades in a backtest: it reads each bar's close and acts on the venue. Desks decide
+/// only from bars that have closed; what they ask takes effect on later bars (`VenueSettings`).
+public protocol BacktestDesk: Sendable {
+    /// Called once per moment at which bars close, after the venue ran those bars;
+    /// `closing` holds (series, bar index) for every symbol whose bar closed at `time`.
+    mutating func onClose(at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, venue: inout BacktestVenue) throws
+}
+
+/// The bars of a run, one series per symbol on the same timeframe.
+public struct BacktestMarket: Sendable {
+    public let series: [BarSeries]
+    public let timeframe: Timeframe
+
+    /// Throws `BacktestConfigurationError` for no series, mixed timeframes or a symbol twice.
+    public init(_ series: [BarSeries]) throws {
+        guard let first = series.first else { throw BacktestConfigurationError(field: "data", reason: "no symbols to test") }
+        guard series.allSatisfy({ $0.timeframe == first.timeframe }) else {
+            throw BacktestConfigurationError(field: "data", reason: "every symbol must be on the same timeframe")
+        }
+        guard Set(series.map(\.symbol)).count == series.count else {
+            throw BacktestConfigurationError(field: "data", reason: "a symbol appears twice")
+        }
+        guard series.allSatisfy({ $0.count > 0 }) else { throw BacktestConfigurationError(field: "data", reason: "a symbol has no bars") }
+        self.series = series
+        timeframe = first.timeframe
+    }
+
+    public var barCount: Int { series.reduce(0) { $0 + $1.count } }
+}
+
+/// What a run produced.
+public struct BacktestResult: Sendable {
+    public let equity: [EquityPoint]
+    public let trades: [BacktestTrade]
+    public let fills: [VenueFill]
+    public let funding: [FundingPayment]
+    public let bars: Int
+    /// Set when equity reached zero and the run stopped there.
+    public let ruinedAt: Timestamp?
+
+    public func metrics() throws -> BacktestMetrics { try BacktestMetrics(equity: equity, trades: trades) }
+}
+
+/// The event loop: bars in time order across symbols (every bar opening at one moment, then the
+/// next moment), each run on the venue, then the desk told of the closes. Equity is sampled at
+/// every close; a run whose equity reaches zero stops there.
+public struct Backtester: Sendable {
+    public let market: BacktestMarket
+    public let settings: VenueSettings
+    public let startingEquity: Money
+
+    public init(market: BacktestMarket, settings: VenueSettings, startingEquity: Money) {
+        self.market = market
+        self.settings = settings
+        self.startingEquity = startingEquity
+    }
+
+    public func run<Desk: BacktestDesk>(_ desk: inout Desk) throws -> BacktestResult {
+        var venue = try BacktestVenue(settings: settings, startingBalance: startingEquity, instruments: market.series.map(\.instrument))
+        let start = market.series.map { $0.openTimes[0] }.min()!
+        var equity = [EquityPoint(time: Timestamp(milliseconds: start), equity: startingEquity)]
+        var cursors = [Int](repeating: 0, count: market.series.count)
+        var closing: [(series: Int, bar: Int)] = []
+        var bars = 0
+        var ruinedAt: Timestamp?
+        while let moment = nextOpenTime(cursors) {
+            closing.removeAll(keepingCapacity: true)
+            for index in market.series.indices where cursors[index] < market.series[index].count
+                && market.series[index].openTimes[cursors[index]] == moment {
+                let series = market.series[index]
+                try venue.run(series.venueBar(cursors[index]), symbol: series.symbol)
+                closing.append((index, cursors[index]))
+                cursors[index] += 1
+            }
+            bars += closing.count
+            let closeTime = Timestamp(milliseconds: moment + market.timeframe.milliseconds)
+            try desk.onClose(at: closeTime, closing: closing, market: market, venue: &venue)
+            let value = venue.equity
+            equity.append(EquityPoint(time: closeTime, equity: try RoundTripTally.money(value)))
+            if value <= 0 {
+                ruinedAt = closeTime
+                break
+            }
+        }
+        return BacktestResult(
+            equity: equity, trades: venue.trades, fills: venue.fills, funding: venue.fundingPayments, bars: bars, ruinedAt: ruinedAt)
+    }
+
+    private func nextOpenTime(_ cursors: [Int]) -> Int64? {
+        var next: Int64?
+        for index in market.series.indices where cursors[index] < market.series[index].count {
+            let time = market.series[index].openTimes[cursors[index]]
+            if next.map({ time < $0 }) ?? true { next = time }
+        }
+        return next
+    }
+}
