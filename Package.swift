@@ -127,7 +127,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Risk", dependencies: ["Core", "Config"], path: "Shared/Risk", swiftSettings: swiftSettings),
-        .target(name: "OrderManagement", dependencies: ["Core"], path: "Shared/OrderManagement", swiftSettings: swiftSettings),
+        .target(name: "OrderManagement", dependencies: ["Core", "Config"], path: "Shared/OrderManagement", swiftSettings: swiftSettings),
         .target(
             name: "Execution",
             dependencies: [
@@ -203,7 +203,8 @@ let package = Package(
             name: "keel",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator", "Notifier", "LocalStack",
-                "Indicators", "Risk", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Indicators", "Risk", "Backtest", "OrderManagement", "Strategy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/keel",
             swiftSettings: swiftSettings

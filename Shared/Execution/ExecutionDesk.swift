@@ -64,12 +64,11 @@ public actor ExecutionDesk {
 
         /// The settings of `config` for the account named `account`.
         public init(_ config: ExecutionConfig, account: String, symbols: [Symbol]) {
+            let policy = ExecutionPolicy(config)
             self.init(
                 account: account, symbols: symbols, lockTTL: .milliseconds(config.lockTTLMs), lockWait: .milliseconds(config.lockWaitMs),
-                postOnlyEntries: config.postOnlyEntries, limitEntryTimeoutMs: Int64(config.limitEntryTimeoutMs),
-                entryTimeout: config.entryTimeout == .market ? .market : .cancel,
-                trailing: config.trailing == .client ? .client : .exchange,
-                maxHoldingMs: config.maxHoldingMinutes == 0 ? nil : Int64(config.maxHoldingMinutes) * 60_000,
+                postOnlyEntries: policy.postOnlyEntries, limitEntryTimeoutMs: policy.limitEntryTimeoutMs,
+                entryTimeout: policy.entryTimeout, trailing: policy.trailing, maxHoldingMs: policy.maxHoldingMs,
                 orphans: OrphanPolicy(rawValue: config.orphans.rawValue) ?? .report, stuckOrderMs: Int64(config.stuckOrderMs),
                 breakerFailures: config.breakerFailures, breakerProbeMs: Int64(config.breakerProbeMs))
         }

@@ -1,3 +1,4 @@
+import Config
 import Core
 
 /// How execution carries out an approved entry, the same live and in backtests.
@@ -47,4 +48,14 @@ public struct InvalidTradePlan: Error, Sendable, CustomStringConvertible {
     public let intentID: String
     public let reason: String
     public var description: String { "intent \(intentID): \(reason)" }
+}
+
+extension ExecutionPolicy {
+    /// The policy `execution.*` configures.
+    public init(_ config: ExecutionConfig) {
+        self.init(
+            postOnlyEntries: config.postOnlyEntries, limitEntryTimeoutMs: Int64(config.limitEntryTimeoutMs),
+            entryTimeout: config.entryTimeout == .market ? .market : .cancel, trailing: config.trailing == .client ? .client : .exchange,
+            maxHoldingMs: config.maxHoldingMinutes == 0 ? nil : Int64(config.maxHoldingMinutes) * 60_000)
+    }
 }
