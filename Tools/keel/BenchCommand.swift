@@ -7,7 +7,7 @@ import LocalStack
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks that print numbers.", subcommands: [BusBench.self, PipelineBench.self, IndicatorsBench.self, RiskBench.self])
+        commandName: "bench", abstract: "Benchmarks that print numbers.", subcommands: [BusBench.self, PipelineBench.self, IndicatorsBench.self, RiskBench.self, BacktestBench.self])
 
     struct BusBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
