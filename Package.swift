@@ -169,7 +169,7 @@ let package = Package(
             name: "Strategy", dependencies: ["Core", "Config", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
         .target(
             name: "Backtest",
-            dependencies: ["Core", "Indicators", "ExchangeSimulator", "MarketData"],
+            dependencies: ["Core", "Indicators", "ExchangeSimulator", "MarketData", "Store"],
             path: "Shared/Backtest", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",
