@@ -58,4 +58,28 @@ struct ReportHTMLTests {
         #expect(drawdown.map { $0[1] }.min() == -report.metrics.returns.drawdown.maximum)
         #expect(drawdown.map { $0[1] }.max() == 0)
     }
+
+    /// A year of 5-minute bars and equity (105,120 of each) and a trade a day: the page stays
+    /// small because the charts are thinned.
+    @Test func aYearOfFiveMinuteBarsStaysAFewHundredKilobytes() throws {
+        let symbol = try Symbol("BTCUSDT")
+        let bars = 365 * 288
+        let candles = try (0..<bars).map { (index: Int) throws -> Candle in
+            let price = try Price(parsing: "\(40_000 + index % 1_000).5")
+            return try Candle(
+                symbol: symbol, timeframe: .m5, openTime: Timestamp(milliseconds: Int64(index) * 300_000), open: price,
+                high: price, low: price, close: price, volume: try Quantity(parsing: "1"), isClosed: true)
+        }
+        let equity = (0..<bars).map { EquityPoint(time: Timestamp(milliseconds: Int64($0) * 300_000), equity: money("\(10_000 + $0 % 777)")) }
+        let trades = (0..<365).map { trade("BTCUSDT", .buy, hours: Int64($0) * 24...Int64($0) * 24 + 5, pnl: "1.5", fees: "0.1", funding: "0") }
+        let report = try BacktestReport(title: "year", settings: [], equity: equity, trades: trades, bars: [symbol: candles])
+        let html = report.html()
+        #expect(html.utf8.count < 1_000_000)
+        let data = try embedded(html)
+        #expect((data["equity"] as? [Any])?.count ?? .max <= 2_000)
+        let chart = try #require((data["symbols"] as? [[String: Any]])?.first)
+        #expect((chart["bars"] as? [Any])?.count == 2_000)
+        #expect((chart["trades"] as? [Any])?.count == 365)
+        #expect((data["trades"] as? [Any])?.count == 365)
+    }
 }
