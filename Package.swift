@@ -169,7 +169,7 @@ let package = Package(
             name: "Strategy", dependencies: ["Core", "Config", "Indicators"], path: "Shared/Strategy", swiftSettings: swiftSettings),
         .target(
             name: "Backtest",
-            dependencies: ["Core", "Config", "Indicators", "ExchangeSimulator", "MarketData", "Strategy", "Risk", "OrderManagement"],
+            dependencies: ["Core", "Config", "Indicators", "ExchangeSimulator", "MarketData", "Store", "Strategy", "Risk", "OrderManagement"],
             path: "Shared/Backtest", swiftSettings: swiftSettings),
         .target(
             name: "Runtime",

@@ -308,5 +308,79 @@ public enum KeelMigrations {
                 );
                 """
         ),
+        Migration(
+            version: 10,
+            name: "backtest_runs",
+            sql: """
+                -- Backtest runs kept when asked (keel's BacktestRunStore): what ran, its figures, and
+                -- its trades and equity curve. Times are milliseconds since the epoch (Keel's
+                -- Timestamp); money, prices and quantities exact numeric.
+                CREATE TABLE backtest_runs (
+                    id           text    PRIMARY KEY,
+                    created_at   bigint  NOT NULL,
+                    label        text    NOT NULL,
+                    strategy     text    NOT NULL,
+                    parameters   jsonb   NOT NULL DEFAULT '{}',
+                    settings     jsonb   NOT NULL DEFAULT '[]',  -- [{"name", "value"}] in display order
+                    metrics      jsonb   NOT NULL,               -- as the report's result.json has them
+                    start_time   bigint  NOT NULL,
+                    end_time     bigint  NOT NULL,
+                    start_equity numeric NOT NULL,
+                    end_equity   numeric NOT NULL
+                );
+                CREATE INDEX backtest_runs_by_strategy ON backtest_runs (strategy, created_at DESC);
+                -- A run's closed trades in closing order (seq from 1); side is the entry's (buy: long).
+                CREATE TABLE backtest_trades (
+                    run_id      text    NOT NULL REFERENCES backtest_runs (id) ON DELETE CASCADE,
+                    seq         integer NOT NULL,
+                    symbol      text    NOT NULL,
+                    side        text    NOT NULL,  -- buy | sell
+                    entry_time  bigint  NOT NULL,
+                    exit_time   bigint  NOT NULL,
+                    entry_price numeric NOT NULL,
+                    exit_price  numeric NOT NULL,
+                    quantity    numeric NOT NULL,
+                    fees        numeric NOT NULL,
+                    funding     numeric NOT NULL,
+                    pnl         numeric NOT NULL,  -- net of fees and funding
+                    PRIMARY KEY (run_id, seq)
+                );
+                CREATE TABLE backtest_equity (
+                    run_id text    NOT NULL REFERENCES backtest_runs (id) ON DELETE CASCADE,
+                    time   bigint  NOT NULL,
+                    equity numeric NOT NULL,
+                    PRIMARY KEY (run_id, time)
+                );
+                -- Live realised PnL per UTC day: each fill's realised PnL less its fee, less the
+                -- funding paid that day.
+                CREATE VIEW live_daily_pnl AS
+                SELECT day, sum(pnl) AS pnl
+                FROM (
+                    SELECT (to_timestamp(filled_at / 1000.0) AT TIME ZONE 'UTC')::date AS day, realised_pnl - fee AS pnl
+                    FROM exec_fills
+                    UNION ALL
+                    SELECT (to_timestamp(paid_at / 1000.0) AT TIME ZONE 'UTC')::date, -paid FROM exec_funding
+                ) AS entries
+                GROUP BY day;
+                -- Every UTC day of each backtest run's span: the PnL of the run's trades that closed
+                -- that day (net of their fees and funding) beside live PnL that day (NULL: no live
+                -- fill or funding). Live books a fee when it is paid, a backtest trade when it closes.
+                CREATE VIEW live_vs_backtest_daily AS
+                SELECT runs.id AS run_id, days.day, coalesce(backtest.pnl, 0) AS backtest_pnl, live.pnl AS live_pnl
+                FROM backtest_runs AS runs
+                CROSS JOIN LATERAL (
+                    SELECT generate_series(
+                        (to_timestamp(runs.start_time / 1000.0) AT TIME ZONE 'UTC')::date,
+                        (to_timestamp(runs.end_time / 1000.0) AT TIME ZONE 'UTC')::date,
+                        interval '1 day')::date AS day
+                ) AS days
+                LEFT JOIN (
+                    SELECT run_id, (to_timestamp(exit_time / 1000.0) AT TIME ZONE 'UTC')::date AS day, sum(pnl) AS pnl
+                    FROM backtest_trades
+                    GROUP BY 1, 2
+                ) AS backtest ON backtest.run_id = runs.id AND backtest.day = days.day
+                LEFT JOIN live_daily_pnl AS live ON live.day = days.day;
+                """
+        ),
     ]
 }
