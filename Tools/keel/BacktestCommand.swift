@@ -4,10 +4,11 @@ import Config
 import Core
 import Foundation
 import OrderManagement
+import Store
 import Strategy
 
 /// `keel backtest`: one run of a strategy over CSV or synthetic bars on the backtest venue.
-struct BacktestCommand: ParsableCommand {
+struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "Backtests a strategy on OHLCV bars with the live strategy, risk and order-management code.",
@@ -21,11 +22,34 @@ struct BacktestCommand: ParsableCommand {
     @OptionGroup var config: ConfigOptions
     @OptionGroup var options: BacktestRunOptions
 
-    func run() throws {
-        let setup = try options.setup(config.load())
-        let result = try setup.run()
+    @Option(help: "Directory for report.html, trades.csv, equity.csv and result.json.") var out: String = ".keel/reports/backtest"
+    @Flag(help: "Also save the run in PostgreSQL (backtest_runs), to compare with live.") var store = false
+    @Option(help: "A label for the run.") var label: String = "backtest"
+
+    func run() async throws {
+        let config = try config.load()
+        let setup = try options.setup(config)
+        let loaded = try setup.load()
+        for issue in loaded.issues { print("repaired: \(issue)") }
+        let result = try setup.run(on: loaded.market)
         let metrics = try result.metrics()
         for line in BacktestSummary.lines(metrics, bars: result.bars, ruinedAt: result.ruinedAt) { print(line) }
+        let report = BacktestReport(
+            title: label, settings: setup.describedSettings, metrics: metrics, equity: result.equity, trades: result.trades,
+            bars: loaded.market.chartBars())
+        try report.write(to: URL(fileURLWithPath: out))
+        print("report: \(out)/\(BacktestReport.fileNames.html)")
+        if store {
+            let pool = PostgresPool(config: config.postgres, applicationName: "keel-backtest", logger: cliLogger("keel.backtest"))
+            do {
+                let id = try await BacktestRunStore(pool: pool).save(report, strategy: options.strategy)
+                print("stored as backtest run \(id)")
+            } catch {
+                await pool.close()
+                throw error
+            }
+            await pool.close()
+        }
     }
 }
 

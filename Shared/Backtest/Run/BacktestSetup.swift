@@ -79,3 +79,32 @@ extension BarRepairs {
         }
     }
 }
+
+extension BacktestSetup {
+    /// The run's settings as a report lists them.
+    public var describedSettings: [(String, String)] {
+        var settings: [(String, String)] = []
+        switch strategy {
+        case .smaCross(let fast, let slow): settings.append(("strategy", "sma-cross fast \(fast) slow \(slow)"))
+        case .macdRSI(let instance, _, let policy):
+            settings.append(("strategy", "macd-rsi \(instance.name)\(instance.preset.map { " (preset \($0))" } ?? "")"))
+            settings.append(("entries", policy.postOnlyEntries ? "post-only limits when limit" : "limits may take"))
+        }
+        for source in sources {
+            switch source {
+            case .csv(let symbol, let path): settings.append(("data", "\(symbol) from \(path)"))
+            case .synthetic(let symbols, let bars, let seed, let correlation, _):
+                settings.append(("data", "synthetic: \(symbols) symbols × \(bars) bars, seed \(seed), correlation \(correlation)"))
+            }
+        }
+        settings += [
+            ("timeframe", timeframe.label), ("repairs", repairs.isEmpty ? "none" : repairs.description),
+            ("starting equity", "\(startingEquity) USDT"), ("maker / taker fee", "\(venue.makerFeeRate) / \(venue.takerFeeRate)"),
+            ("slippage", venue.slippage.description), ("latency", "\(venue.latencyMs) ms"),
+            ("participation", venue.participation.map { "\($0) of a bar's volume" } ?? "no limit"),
+            ("funding", "\(venue.fundingRate) per 8 h"), ("maintenance margin", "\(venue.maintenanceMarginRate)"),
+            ("intra-bar path", "open → nearer extreme → farther extreme → close; ties against the position"),
+        ]
+        return settings
+    }
+}

@@ -98,3 +98,11 @@ public struct Backtester: Sendable {
         return next
     }
 }
+
+extension BacktestMarket {
+    /// Candles for a report's price charts: every symbol's when there are at most `limit`, else none.
+    public func chartBars(limit: Int = 12) -> [Symbol: [Candle]] {
+        guard series.count <= limit else { return [:] }
+        return Dictionary(uniqueKeysWithValues: series.map { s in (s.symbol, (0..<s.count).map(s.candle)) })
+    }
+}
