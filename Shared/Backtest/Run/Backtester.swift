@@ -38,6 +38,8 @@ public struct BacktestResult: Sendable {
     public let fills: [VenueFill]
     public let funding: [FundingPayment]
     public let bars: Int
+    /// The wallet at the end (without unrealised PnL).
+    public let finalBalance: Money
     /// Set when equity reached zero and the run stopped there.
     public let ruinedAt: Timestamp?
 
@@ -86,7 +88,8 @@ public struct Backtester: Sendable {
             }
         }
         return BacktestResult(
-            equity: equity, trades: venue.trades, fills: venue.fills, funding: venue.fundingPayments, bars: bars, ruinedAt: ruinedAt)
+            equity: equity, trades: venue.trades, fills: venue.fills, funding: venue.fundingPayments, bars: bars,
+            finalBalance: try RoundTripTally.money(venue.walletBalance), ruinedAt: ruinedAt)
     }
 
     private func nextOpenTime(_ cursors: [Int]) -> Int64? {

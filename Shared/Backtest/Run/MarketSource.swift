@@ -10,7 +10,7 @@ public enum MarketSource: Sendable, Hashable {
 
     /// Parses `SYMBOL=PATH` (or a bare PATH, traded as `BTCUSDT`).
     public static func csv(_ text: String) throws -> MarketSource {
-        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let (symbol, path) = parts.count == 2 ? (parts[0], parts[1]) : ("BTCUSDT", parts[0])
         guard !path.isEmpty else { throw BacktestConfigurationError(field: "csv", reason: "\(text) names no file") }
         do {

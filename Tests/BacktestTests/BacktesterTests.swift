@@ -1,0 +1,90 @@
+import Config
+import Core
+import ExchangeSimulator
+import OrderManagement
+import Risk
+import Testing
+
+@testable import Backtest
+
+@Suite struct BacktesterTests {
+    static let start = Timestamp(milliseconds: 1_735_689_600_000)
+
+    func syntheticMarket(symbols: Int, bars: Int, timeframe: Timeframe = .m15, parallelism: Int = 2) throws -> BacktestMarket {
+        try BacktestMarket(SyntheticSeries.generate(
+            instruments: SyntheticSeries.instruments(count: symbols), timeframe: timeframe, start: Self.start, bars: bars, seed: 7,
+            correlation: 0.5, parallelism: parallelism))
+    }
+
+    func macdRSI(_ market: BacktestMarket, parallelism: Int = 2) throws -> BacktestResult {
+        let instance = StrategyInstanceConfig(name: "macd_rsi", symbols: [], timeframe: market.timeframe, settings: StrategySettings())
+        let setup = BacktestSetup(
+            sources: [], timeframe: market.timeframe, repairs: [], from: nil, to: nil,
+            strategy: .macdRSI(instance, risk: RiskSettings(), policy: ExecutionPolicy()),
+            venue: VenueSettings(fundingRate: decimal("0.0001")), startingEquity: Money(decimal("100000")), parallelism: parallelism)
+        return try setup.run(on: market)
+    }
+
+    @Test func syntheticSeriesAreTheSyntheticCandlesMarket() throws {
+        let instruments = try SyntheticSeries.instruments(count: 3)
+        let series = try SyntheticSeries.generate(
+            instruments: instruments, timeframe: .m5, start: Self.start, bars: 40, seed: 9, correlation: 0.3, parallelism: 2)
+        var candles = SyntheticCandles(instruments: instruments, timeframe: .m5, start: Self.start, seed: 9, correlation: 0.3)
+        let expected = candles.candles(count: 40)
+        for bars in series {
+            #expect((0..<bars.count).map(bars.candle) == expected[bars.symbol])
+        }
+    }
+
+    @Test func theLiveDecisionPathTradesAndTheBooksBalance() throws {
+        let market = try syntheticMarket(symbols: 4, bars: 3_000)
+        let result = try macdRSI(market)
+        #expect(result.trades.count > 10)
+        #expect(result.bars == 12_000)
+        // Every unit of the wallet is accounted for by fills and funding...
+        let fills = result.fills.reduce(Int64(0)) { $0 + $1.realisedPnl - $1.fee }
+        let funding = result.funding.reduce(Int64(0)) { $0 + $1.amount }
+        #expect(try RoundTripTally.money(fills - funding) == (try result.finalBalance - Money(decimal("100000"))))
+        // ...and, per symbol, its closed trades hold every fill and payment up to its last exit.
+        for (symbol, trades) in Dictionary(grouping: result.trades, by: \.symbol) {
+            let lastExit = trades.map(\.exitTime).max()!
+            let fills = result.fills.filter { $0.symbol == symbol && $0.time <= lastExit }.reduce(Int64(0)) { $0 + $1.realisedPnl - $1.fee }
+            let funding = result.funding.filter { $0.symbol == symbol && $0.time <= lastExit }.reduce(Int64(0)) { $0 + $1.amount }
+            #expect(try trades.map(\.pnl).reduce(Money.zero) { try $0 + $1 } == (try RoundTripTally.money(fills - funding)), "\(symbol)")
+        }
+        // One equity point per moment bars close, and the start.
+        #expect(result.equity.count == 3_001)
+    }
+
+    @Test func resultsDoNotDependOnTheNumberOfCores() throws {
+        let market = try syntheticMarket(symbols: 3, bars: 2_000, parallelism: 1)
+        let one = try macdRSI(market, parallelism: 1)
+        let two = try macdRSI(market, parallelism: 2)
+        #expect(one.trades == two.trades)
+        #expect(one.equity == two.equity)
+    }
+
+    @Test func theDataInstrumentHoldsTheFilesDecimals() throws {
+        let symbol = try Symbol("BTCUSDT")
+        let candle = try Candle(
+            symbol: symbol, timeframe: .h1, openTime: Self.start, open: Price(decimal("8051")), high: Price(decimal("8056.83")),
+            low: Price(decimal("8021.2")), close: Price(decimal("8035.88")), volume: Quantity(decimal("61.25123")), isClosed: true)
+        let instrument = try DataInstrument.derive(symbol: symbol, candles: [candle])
+        #expect(instrument.priceScale == 2)
+        #expect(instrument.tickUnits == 1)
+        #expect(instrument.qtyScale == 5)
+        // Bybit's BTCUSDT step, 0.001, at five decimals.
+        #expect(instrument.qtyStepUnits == 100)
+        let series = try BarSeries(instrument: instrument, candles: [candle])
+        #expect(series.candle(0) == candle)
+    }
+
+    @Test func badRunSettingsAreRefusedByName() {
+        #expect(throws: BacktestConfigurationError.self) { try BarRepairs(parsing: "sort,mend") }
+        #expect(throws: BacktestConfigurationError.self) { try SlippageModel(parsing: "ticks:-1") }
+        #expect(throws: BacktestConfigurationError.self) { try SlippageModel(parsing: "depth") }
+        #expect(throws: BacktestConfigurationError.self) { try MarketSource.csv("BTCUSDT=") }
+        #expect(throws: BacktestConfigurationError.self) { try BacktestMarket([]) }
+        #expect((try? BarRepairs(parsing: "sort, fill-gaps")) == [.sort, .fillGaps])
+    }
+}
