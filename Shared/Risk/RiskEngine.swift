@@ -13,15 +13,19 @@ import Core
 /// limits say: it only needs an open position to close.
 public struct RiskEngine: Sendable {
     public let settings: RiskSettings
+    /// Whether verdicts carry their explanation. A backtest deciding millions of intents turns
+    /// it off: the decisions are the same, only the `detail` texts are empty.
+    public let explains: Bool
 
-    public init(settings: RiskSettings = RiskSettings()) {
+    public init(settings: RiskSettings = RiskSettings(), explains: Bool = true) {
         self.settings = settings
+        self.explains = explains
     }
 
     /// The decision with every verdict behind it. Never throws: numbers too large to compute
     /// exactly are a rejection (`invalid_intent`), never a crash.
     public func assess(_ intent: Intent, context: RiskContext) -> RiskAssessment {
-        var run = Evaluation(settings: settings, intent: intent, context: context)
+        var run = Evaluation(settings: settings, intent: intent, context: context, explains: explains)
         do {
             switch intent.kind {
             case .entry: try run.entry()
@@ -40,20 +44,30 @@ public struct RiskEngine: Sendable {
     }
 }
 
+/// The verdicts of one decision, in the order recorded.
+private final class VerdictLog {
+    var verdicts: [RuleVerdict] = []
+}
+
 /// One decision in progress: the verdicts so far and the order being sized.
 private struct Evaluation {
     let settings: RiskSettings
     let intent: Intent
     let context: RiskContext
-    var verdicts: [RuleVerdict] = []
+    let explains: Bool
+    /// A reference, so recording a verdict does not modify `self`: the explanation is an
+    /// autoclosure reading `self`, built only when `explains`.
+    private let log = VerdictLog()
+    var verdicts: [RuleVerdict] { log.verdicts }
     var approval: RiskApproval?
     var trippedBreaker: String?
     var warnings: [RiskWarning] = []
 
-    init(settings: RiskSettings, intent: Intent, context: RiskContext) {
+    init(settings: RiskSettings, intent: Intent, context: RiskContext, explains: Bool) {
         self.settings = settings
         self.intent = intent
         self.context = context
+        self.explains = explains
     }
 
     var equity: Money { context.portfolio.equity }
@@ -61,21 +75,22 @@ private struct Evaluation {
 
     func enabled(_ rule: RiskRule) -> Bool { settings.isEnabled(rule) }
 
-    mutating func pass(_ rule: RiskRule, _ detail: String) {
-        verdicts.append(RuleVerdict(rule: rule, outcome: .pass, detail: detail))
+    func pass(_ rule: RiskRule, _ detail: @autoclosure () -> String) {
+        log.verdicts.append(RuleVerdict(rule: rule, outcome: .pass, detail: explains ? detail() : ""))
     }
 
-    mutating func resize(_ rule: RiskRule, _ detail: String) {
-        verdicts.append(RuleVerdict(rule: rule, outcome: .resize, detail: detail))
+    func resize(_ rule: RiskRule, _ detail: @autoclosure () -> String) {
+        log.verdicts.append(RuleVerdict(rule: rule, outcome: .resize, detail: explains ? detail() : ""))
     }
 
-    mutating func reject(_ rule: RiskRule, _ reason: RiskRejectionReason, _ detail: String) {
-        verdicts.append(RuleVerdict(rule: rule, outcome: .reject, reason: reason, detail: detail))
+    func reject(_ rule: RiskRule, _ reason: RiskRejectionReason, _ detail: @autoclosure () -> String) {
+        log.verdicts.append(RuleVerdict(rule: rule, outcome: .reject, reason: reason, detail: explains ? detail() : ""))
     }
 
-    mutating func skip(_ rules: [RiskRule], _ detail: String) {
+    func skip(_ rules: [RiskRule], _ detail: @autoclosure () -> String) {
+        let text = explains ? detail() : ""
         for rule in rules where enabled(rule) {
-            verdicts.append(RuleVerdict(rule: rule, outcome: .skipped, detail: detail))
+            log.verdicts.append(RuleVerdict(rule: rule, outcome: .skipped, detail: text))
         }
     }
 
@@ -285,7 +300,8 @@ private struct Evaluation {
                 if loss >= cap {
                     reject(.dailyLoss, .dailyLossLimit, "today's loss \(Money(loss)) is \(share.percent) of the day's opening equity \(start), the limit is \(limit.percent)")
                 } else {
-                    pass(.dailyLoss, "today's result \(Money(try loss.negated())) against a limit of -\(Money(cap))")
+                    let result = Money(try loss.negated())
+                    pass(.dailyLoss, "today's result \(result) against a limit of -\(Money(cap))")
                     if loss >= (try cap.multiplied(by: warnAt)) {
                         warnings.append(RiskWarning(rule: .dailyLoss, detail: "today's loss \(share.percent) is near the limit \(limit.percent)"))
                     }

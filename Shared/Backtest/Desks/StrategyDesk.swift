@@ -31,7 +31,7 @@ public struct StrategyDesk: BacktestDesk {
         guard strategies.count == market.series.count else {
             throw BacktestConfigurationError(field: "strategy", reason: "\(strategies.count) strategies for \(market.series.count) symbols")
         }
-        engine = RiskEngine(settings: risk)
+        engine = RiskEngine(settings: risk, explains: false)
         self.policy = policy
         tape = try SignalTape.intents(market: market, strategies: strategies, parallelism: parallelism)
         nextIntent = [Int](repeating: 0, count: tape.count)

@@ -59,7 +59,9 @@ public struct BacktestSetup: Sendable {
                     settings: instance.settings)
             }
             var desk = try StrategyDesk(market: market, strategies: strategies, risk: risk, policy: policy, parallelism: parallelism)
-            return try backtester.run(&desk)
+            var result = try backtester.run(&desk)
+            result.decisions = desk.decisions
+            return result
         }
     }
 }

@@ -42,6 +42,8 @@ public struct BacktestResult: Sendable {
     public let finalBalance: Money
     /// Set when equity reached zero and the run stopped there.
     public let ruinedAt: Timestamp?
+    /// What risk made of the intents (runs through risk only).
+    public var decisions: DecisionCounts?
 
     public func metrics() throws -> BacktestMetrics { try BacktestMetrics(equity: equity, trades: trades) }
 }
