@@ -59,6 +59,31 @@ struct OptimisationJournalTests {
         #expect(again.ranking == uninterrupted.ranking)
     }
 
+    @Test func aStoppedBayesianRunResumesWithTheJournalInItsHistory() async throws {
+        let path = temporaryJournalPath()
+        let space = try movingAverageSpace()
+        let optimiser = try Optimiser(
+            space: space, search: .bayesian(count: 30, seed: 3), objective: .totalReturn, parallelism: 3, journalPath: path,
+            showsProgress: false)
+        let first = CallCounter()
+        await #expect(throws: CancellationError.self) {
+            try await optimiser.run { point in
+                if await first.next() > 12 { throw CancellationError() }
+                return try Self.evaluate(point)
+            }
+        }
+        let second = CallCounter()
+        let resumed = try await optimiser.run { point in
+            _ = await second.next()
+            return try Self.evaluate(point)
+        }
+        #expect(await second.calls == 18)
+        #expect(resumed.resumed == 12)
+        #expect(resumed.ranking.count == 30)
+        #expect(Set(resumed.ranking.map(\.point)).count == 30)
+        #expect(try Self.lines(path).count == 31)
+    }
+
     @Test func aJournalOfAnotherRunIsRefused() async throws {
         let path = temporaryJournalPath()
         _ = try await Self.optimiser(journal: path).run { try Self.evaluate($0) }

@@ -75,6 +75,22 @@ struct OptimisationSearchTests {
         #expect(try best.string("mode") == "c")
     }
 
+    @Test func tpeBeatsRandomOverManySeeds() async throws {
+        var wins = 0
+        var tpeTotal = 0.0
+        var randomTotal = 0.0
+        for seed in UInt64(1)...10 {
+            let tpe = try #require(try await Self.run(.bayesian(count: 80, seed: seed), parallelism: 4).best?.score)
+            let random = try #require(try await Self.run(.random(count: 80, seed: seed)).best?.score)
+            if tpe >= random { wins += 1 }
+            tpeTotal += tpe
+            randomTotal += random
+        }
+        #expect(wins >= 9)
+        #expect(tpeTotal / 10 > 0.99)
+        #expect(tpeTotal > randomTotal)
+    }
+
     @Test func tpeIsDeterministicForASeedWithParallelEvaluations() async throws {
         let first = try await Self.run(.bayesian(count: 30, seed: 11), parallelism: 3)
         let second = try await Self.run(.bayesian(count: 30, seed: 11), parallelism: 3)

@@ -39,10 +39,11 @@ public struct Optimiser: Sendable {
     /// evaluations in flight finish or are cancelled, only finished ones are journaled, and
     /// this throws `CancellationError`.
     public func run(_ evaluate: @escaping Evaluation) async throws -> OptimisationReport {
-        var state = try RunState(self)
         let (suggester, total) = try search.suggester(over: space)
+        var state = try RunState(self)
         let meter = ProgressMeter(total: total, resumed: min(state.history.count, total), objective: objective.name)
         let display = showsProgress ? ProgressDisplay.standardError(meter) : nil
+        defer { display?.finish() }
         if showsProgress { state.warnings.forEach { StandardError.write("warning: \($0)\n") } }
         let start = ContinuousClock.now
         let stopped = try await withThrowingTaskGroup(of: Finished.self) { group in
@@ -76,7 +77,6 @@ public struct Optimiser: Sendable {
                 display?.update(done: min(state.history.count, total), elapsed: elapsed, best: state.best)
             }
         }
-        display?.finish()
         if stopped { throw CancellationError() }
         return OptimisationReport(ranking: OptimisationEvaluation.ranked(state.evaluations), resumed: state.resumed, warnings: state.warnings)
     }

@@ -49,13 +49,15 @@ public enum ParameterSearch: Sendable, Hashable, CustomStringConvertible {
 public struct TPESettings: Sendable, Hashable {
     /// Random points evaluated before the model guides the search.
     public var startup: Int
-    /// The fraction of the evaluated points, best first, that make up the "good" model.
+    /// The fraction of the evaluated points, best first, that make up the "good" model. The
+    /// default, 0.1, found the top of a smooth synthetic bowl far more reliably than 0.25 did
+    /// (which sometimes settled on a wrong choice): a small good set concentrates the search.
     public var gamma: Double
     /// Points drawn from the good model for each suggestion; the one with the highest ratio
     /// of good to bad density is suggested.
     public var candidates: Int
 
-    public init(startup: Int = 10, gamma: Double = 0.25, candidates: Int = 24) {
+    public init(startup: Int = 10, gamma: Double = 0.1, candidates: Int = 24) {
         self.startup = startup
         self.gamma = gamma
         self.candidates = candidates
