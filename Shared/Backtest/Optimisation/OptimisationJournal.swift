@@ -1,6 +1,6 @@
 import Foundation
 
-/// A JSON Lines file of an optimisation run: a `JournalHeader` line, then one
+/// A JSON Lines file of an optimisation run: a `OptimisationJournalHeader` line, then one
 /// `OptimisationEvaluation` per finished point. Each line is written with one write and
 /// synced to disk, so stopping the process loses at most the evaluations in flight; a last
 /// line cut off mid-write is dropped (with a warning) when the journal is opened again.
@@ -21,7 +21,7 @@ final class OptimisationJournal {
     /// Opens the journal at `path`, creating it with `header` when missing or empty, and reads
     /// its evaluations (the first of a point repeated). Throws `OptimisationJournalError` when
     /// the file is not a journal, belongs to another run, or is damaged before its last line.
-    static func open(path: String, header: JournalHeader) throws -> (journal: OptimisationJournal, loaded: [OptimisationEvaluation], warnings: [String]) {
+    static func open(path: String, header: OptimisationJournalHeader) throws -> (journal: OptimisationJournal, loaded: [OptimisationEvaluation], warnings: [String]) {
         try io(path) {
             if !FileManager.default.fileExists(atPath: path) {
                 guard FileManager.default.createFile(atPath: path, contents: nil) else { throw OptimisationJournalError.io(path: path, reason: "cannot create the file") }
@@ -30,7 +30,7 @@ final class OptimisationJournal {
         let contents = try io(path) { try Data(contentsOf: URL(fileURLWithPath: path)) }
         let handle = try io(path) { try FileHandle(forUpdating: URL(fileURLWithPath: path)) }
         let journal = OptimisationJournal(path: path, handle: handle)
-        let read = try JournalContents(contents, path: path, header: header)
+        let read = try OptimisationJournalContents(contents, path: path, header: header)
         try io(path) {
             if read.validLength < contents.count { try handle.truncate(atOffset: UInt64(read.validLength)) }
             try handle.seekToEnd()

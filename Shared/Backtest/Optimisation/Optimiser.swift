@@ -40,13 +40,13 @@ public struct Optimiser: Sendable {
     /// this throws `CancellationError`.
     public func run(_ evaluate: @escaping Evaluation) async throws -> OptimisationReport {
         let (suggester, total) = try search.suggester(over: space)
-        var state = try RunState(self)
+        var state = try OptimisationRunState(self)
         let meter = ProgressMeter(total: total, resumed: min(state.history.count, total), objective: objective.name)
         let display = showsProgress ? ProgressDisplay.standardError(meter) : nil
         defer { display?.finish() }
-        if showsProgress { state.warnings.forEach { StandardError.write("warning: \($0)\n") } }
+        if showsProgress { state.warnings.forEach { ProgressDisplay.writeToStandardError("warning: \($0)\n") } }
         let start = ContinuousClock.now
-        let stopped = try await withThrowingTaskGroup(of: Finished.self) { group in
+        let stopped = try await withThrowingTaskGroup(of: FinishedEvaluation.self) { group in
             var suggester = suggester
             var inFlight = 0
             var exhausted = false
@@ -61,7 +61,7 @@ public struct Optimiser: Sendable {
                     exhausted = batch.isEmpty
                     for indices in batch {
                         let point = space.point(at: indices)
-                        group.addTask { await Finished(indices, point, evaluate, objective) }
+                        group.addTask { await FinishedEvaluation(indices, point, evaluate, objective) }
                     }
                     inFlight += batch.count
                 }
@@ -80,75 +80,4 @@ public struct Optimiser: Sendable {
         if stopped { throw CancellationError() }
         return OptimisationReport(ranking: OptimisationEvaluation.ranked(state.evaluations), resumed: state.resumed, warnings: state.warnings)
     }
-}
-
-/// Every evaluation of a run so far, the journal it is written to, and the search's history.
-private struct RunState {
-    let journal: OptimisationJournal?
-    var history = SearchHistory()
-    var evaluations: [OptimisationEvaluation] = []
-    var warnings: [String] = []
-    let resumed: Int
-    /// The best score so far, nil before a point qualifies.
-    var best: Double?
-
-    init(_ optimiser: Optimiser) throws {
-        guard let path = optimiser.journalPath else {
-            journal = nil
-            resumed = 0
-            return
-        }
-        let header = JournalHeader(space: optimiser.space, search: optimiser.search, objective: optimiser.objective)
-        let opened = try OptimisationJournal.open(path: path, header: header)
-        journal = opened.journal
-        warnings = opened.warnings
-        resumed = opened.loaded.count
-        for evaluation in opened.loaded {
-            evaluations.append(evaluation)
-            note(evaluation, at: optimiser.space.indices(of: evaluation.point))
-        }
-    }
-
-    mutating func record(_ evaluation: OptimisationEvaluation, at indices: [Int]) throws {
-        evaluations.append(evaluation)
-        note(evaluation, at: indices)
-        try journal?.append(evaluation)
-    }
-
-    /// Adds to the history (a journal's point off this space's lattice is only ranked) and
-    /// the best score.
-    private mutating func note(_ evaluation: OptimisationEvaluation, at indices: [Int]?) {
-        if let indices { history.record(indices, score: evaluation.score) }
-        if let score = evaluation.score, score > best ?? -.infinity { best = score }
-    }
-}
-
-/// One evaluation's outcome, in the task group; `evaluation` is nil when it was cancelled.
-private struct Finished: Sendable {
-    let indices: [Int]
-    let evaluation: OptimisationEvaluation?
-
-    init(_ indices: [Int], _ point: ParameterPoint, _ evaluate: Optimiser.Evaluation, _ objective: OptimisationObjective) async {
-        self.indices = indices
-        do {
-            let metrics = try await evaluate(point)
-            evaluation = OptimisationEvaluation(point: point, score: objective.score(metrics), metrics: MetricsSummary(metrics))
-        } catch is CancellationError {
-            evaluation = nil
-        } catch {
-            evaluation = Task.isCancelled ? nil : OptimisationEvaluation(point: point, error: String(describing: error))
-        }
-    }
-}
-
-/// The outcome of an optimisation run.
-public struct OptimisationReport: Sendable {
-    /// Every evaluation, this run's and the journal's, best first (`OptimisationEvaluation.ranked`).
-    public let ranking: [OptimisationEvaluation]
-    /// How many evaluations came from the journal.
-    public let resumed: Int
-    /// Problems with the journal that did not stop the run (a cut-off last line).
-    public let warnings: [String]
-
-    public var best: OptimisationEvaluation? { ranking.first }
 }

@@ -10,16 +10,16 @@ extension ParameterSpace {
     /// lists the valid unvisited points and picks one.
     func randomPoint(using generator: inout SplitMix64, excluding excluded: Set<[Int]>) -> [Int]? {
         for _ in 0..<Self.drawAttempts {
-            let indices = dimensions.map { generator.index(below: $0.count) }
+            let indices = dimensions.map { generator.latticeIndex(below: $0.count) }
             if !excluded.contains(indices), isValid(indices) { return indices }
         }
         guard let remaining = try? validLattice().filter({ !excluded.contains($0) }), !remaining.isEmpty else { return nil }
-        return remaining[generator.index(below: remaining.count)]
+        return remaining[generator.latticeIndex(below: remaining.count)]
     }
 }
 
 extension SplitMix64 {
     /// Uniform in `0..<count` (`count` ≥ 1; the modulo bias is below 2⁻⁴⁰ for the lattice
     /// sizes of a parameter space).
-    mutating func index(below count: Int) -> Int { Int(next() % UInt64(count)) }
+    mutating func latticeIndex(below count: Int) -> Int { Int(next() % UInt64(count)) }
 }

@@ -75,8 +75,8 @@ struct NumericParzen {
     /// truncated Gaussian (redrawn while outside [0, 1]) rounded to the nearest lattice value.
     func sample(using generator: inout SplitMix64) -> Int {
         guard steps > 0 else { return 0 }
-        let component = generator.index(below: centres.count + 1)
-        guard component < centres.count else { return generator.index(below: steps + 1) }
+        let component = generator.latticeIndex(below: centres.count + 1)
+        guard component < centres.count else { return generator.latticeIndex(below: steps + 1) }
         var x = centres[component] + bandwidth * generator.gaussian()
         for _ in 0..<16 where !(0...1).contains(x) {
             x = centres[component] + bandwidth * generator.gaussian()

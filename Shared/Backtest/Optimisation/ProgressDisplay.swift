@@ -23,7 +23,12 @@ public final class ProgressDisplay {
 
     /// A display on standard error, redrawing when standard error is a terminal.
     public static func standardError(_ meter: ProgressMeter) -> ProgressDisplay {
-        ProgressDisplay(meter: meter, isTerminal: isatty(STDERR_FILENO) != 0, write: StandardError.write)
+        ProgressDisplay(meter: meter, isTerminal: isatty(STDERR_FILENO) != 0, write: writeToStandardError)
+    }
+
+    /// Writes `text` to standard error, unbuffered.
+    static func writeToStandardError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     public func update(done: Int, elapsed: Double, best: Double?) {
@@ -53,12 +58,5 @@ public final class ProgressDisplay {
         }
         pending = nil
         drawn = false
-    }
-}
-
-/// Writes to standard error, unbuffered.
-enum StandardError {
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }

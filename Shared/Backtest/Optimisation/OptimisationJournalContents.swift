@@ -2,7 +2,7 @@ import Foundation
 
 /// What a journal file holds: its evaluations, and how much of it is sound (a last line cut
 /// off while being written is not).
-struct JournalContents {
+struct OptimisationJournalContents {
     private(set) var evaluations: [OptimisationEvaluation] = []
     private(set) var warnings: [String] = []
     /// The bytes to keep: everything up to the end of the last sound line; 0 for a file
@@ -11,13 +11,13 @@ struct JournalContents {
 
     /// Throws `OptimisationJournalError` when the first line is not a header, is another
     /// run's, or a line other than the last is not an evaluation.
-    init(_ contents: Data, path: String, header: JournalHeader) throws {
+    init(_ contents: Data, path: String, header: OptimisationJournalHeader) throws {
         var lines = contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         // After the last newline: empty for a whole file, else a line cut off mid-write.
         let tail = lines.removeLast()
         if !tail.isEmpty { warnings.append(Self.cutOff(path, line: lines.count + 1)) }
         guard let first = lines.first else { return }
-        guard let found = try? JSONDecoder().decode(JournalHeader.self, from: first) else {
+        guard let found = try? JSONDecoder().decode(OptimisationJournalHeader.self, from: first) else {
             throw OptimisationJournalError.notAJournal(path: path)
         }
         let differences = header.differences(from: found)

@@ -1,6 +1,6 @@
 /// A journal's first line: the run it belongs to. A journal resumes only a run with the same
 /// header (the search's count and the parallelism may differ).
-struct JournalHeader: Codable, Hashable {
+struct OptimisationJournalHeader: Codable, Hashable {
     var format = "keel-optimisation-journal"
     var version = 1
     /// `ParameterSpace.spec`.
@@ -18,7 +18,7 @@ struct JournalHeader: Codable, Hashable {
     }
 
     /// What differs from `other`, one `field: ours vs theirs` each, for an error message.
-    func differences(from other: JournalHeader) -> [String] {
+    func differences(from other: OptimisationJournalHeader) -> [String] {
         var differences: [String] = []
         func compare(_ field: String, _ ours: String, _ theirs: String) {
             if ours != theirs { differences.append("\(field) '\(theirs)' in the journal, '\(ours)' in this run") }
