@@ -122,6 +122,25 @@ struct OptimisationJournalTests {
         #expect(try lines.dropFirst().allSatisfy { try JSONDecoder().decode(OptimisationEvaluation.self, from: Data($0.utf8)).metrics != nil })
     }
 
+    @Test func aHeaderCutOffMidWriteStartsAfreshButAnotherFileIsLeftAlone() async throws {
+        let path = temporaryJournalPath()
+        _ = try await Self.optimiser(journal: path).run { try Self.evaluate($0) }
+        let header = try #require(try Self.lines(path).first)
+        try String(header.prefix(25)).write(toFile: path, atomically: true, encoding: .utf8)
+        let report = try await Self.optimiser(journal: path).run { try Self.evaluate($0) }
+        #expect(report.resumed == 0)
+        #expect(report.warnings.first?.contains("line 1 is incomplete") == true)
+        #expect(try Self.lines(path).count == 31)
+        #expect(try Self.lines(path).first == header)
+
+        let other = temporaryJournalPath()
+        try "notes without a newline".write(toFile: other, atomically: true, encoding: .utf8)
+        await #expect(throws: OptimisationJournalError.notAJournal(path: other)) {
+            try await Self.optimiser(journal: other).run { try Self.evaluate($0) }
+        }
+        #expect(try String(contentsOfFile: other, encoding: .utf8) == "notes without a newline")
+    }
+
     @Test func aDamagedLineBeforeTheLastIsAnError() async throws {
         let path = temporaryJournalPath()
         _ = try await Self.optimiser(journal: path).run { try Self.evaluate($0) }

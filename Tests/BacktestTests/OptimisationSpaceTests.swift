@@ -47,6 +47,9 @@ struct OptimisationSpaceTests {
             #expect(try ParameterDimension(spec: dimension.spec) == dimension)
         }
         #expect(atr.spec == "atr=1.5:3.0:0.5")
+        let space = try ParameterSpace(specs: ["fast=5:50:5", "atr=1.5:3.0:0.5", "mode=a,b,c"])
+        #expect(space.dimensions == [fast, atr, mode])
+        #expect(space.spec == "fast=5:50:5 atr=1.5:3.0:0.5 mode=a,b,c")
     }
 
     @Test func badSpecsAndRangesAreNamedErrors() throws {

@@ -30,20 +30,26 @@ final class OptimisationJournal {
         let contents = try io(path) { try Data(contentsOf: URL(fileURLWithPath: path)) }
         let handle = try io(path) { try FileHandle(forUpdating: URL(fileURLWithPath: path)) }
         let journal = OptimisationJournal(path: path, handle: handle)
-        let read = try OptimisationJournalContents(contents, path: path, header: header)
+        let headerLine = try journal.line(header)
+        let read = try OptimisationJournalContents(contents, path: path, header: header, headerLine: headerLine)
         try io(path) {
             if read.validLength < contents.count { try handle.truncate(atOffset: UInt64(read.validLength)) }
             try handle.seekToEnd()
         }
-        if read.validLength == 0 { try journal.writeLine(header) }
+        if read.validLength == 0 { try journal.write(headerLine) }
         return (journal, read.evaluations, read.warnings)
     }
 
-    func append(_ evaluation: OptimisationEvaluation) throws { try writeLine(evaluation) }
+    func append(_ evaluation: OptimisationEvaluation) throws { try write(line(evaluation)) }
 
-    private func writeLine(_ value: some Encodable) throws {
+    /// `value` as one line of JSON, newline included.
+    private func line(_ value: some Encodable) throws -> Data {
         var line = try encoder.encode(value)
         line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    private func write(_ line: Data) throws {
         try Self.io(path) {
             try handle.write(contentsOf: line)
             try handle.synchronize()

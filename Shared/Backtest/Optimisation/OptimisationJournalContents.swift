@@ -10,13 +10,18 @@ struct OptimisationJournalContents {
     private(set) var validLength = 0
 
     /// Throws `OptimisationJournalError` when the first line is not a header, is another
-    /// run's, or a line other than the last is not an evaluation.
-    init(_ contents: Data, path: String, header: OptimisationJournalHeader) throws {
+    /// run's, or a line other than the last is not an evaluation. `headerLine` is `header`
+    /// as written: a file holding only the start of it is a header cut off mid-write, any
+    /// other file without a whole line is not a journal (and is left alone).
+    init(_ contents: Data, path: String, header: OptimisationJournalHeader, headerLine: Data) throws {
         var lines = contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         // After the last newline: empty for a whole file, else a line cut off mid-write.
         let tail = lines.removeLast()
         if !tail.isEmpty { warnings.append(Self.cutOff(path, line: lines.count + 1)) }
-        guard let first = lines.first else { return }
+        guard let first = lines.first else {
+            guard headerLine.starts(with: tail) else { throw OptimisationJournalError.notAJournal(path: path) }
+            return
+        }
         guard let found = try? JSONDecoder().decode(OptimisationJournalHeader.self, from: first) else {
             throw OptimisationJournalError.notAJournal(path: path)
         }

@@ -47,8 +47,10 @@ public struct ParameterDimension: Sendable, Hashable {
         switch kind {
         case .integer(let lower, _, let step): return .integer(lower + index * step)
         case .decimal(let lower, _, let step):
-            let scale = pow(10, max(0, 6 - (log10(step)).rounded(.down)))
-            return .decimal(((lower + Double(index) * step) * scale).rounded() / scale)
+            let value = lower + Double(index) * step
+            let scale = pow(10, max(0, 6 - log10(step).rounded(.down)))
+            let rounded = (value * scale).rounded() / scale
+            return .decimal(rounded.isFinite ? rounded : value)
         case .choice(let values): return .choice(values[index])
         }
     }
@@ -58,8 +60,9 @@ public struct ParameterDimension: Sendable, Hashable {
         let index: Int
         switch (kind, value) {
         case (.integer(let lower, _, let step), .integer(let integer)):
-            guard (integer - lower) % step == 0 else { return nil }
-            index = (integer - lower) / step
+            let (offset, overflow) = integer.subtractingReportingOverflow(lower)
+            guard !overflow, offset % step == 0 else { return nil }
+            index = offset / step
         case (.decimal(let lower, _, let step), .decimal(let decimal)):
             guard let rounded = Int(exactly: ((decimal - lower) / step).rounded()) else { return nil }
             index = rounded

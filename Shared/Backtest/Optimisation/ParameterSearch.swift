@@ -6,7 +6,9 @@ public enum ParameterSearch: Sendable, Hashable, CustomStringConvertible {
     /// has fewer). A larger `count` with the same seed draws the same points first.
     case random(count: Int, seed: UInt64)
     /// Bayesian optimisation with a tree-structured Parzen estimator: `count` evaluations in
-    /// all, the first `settings.startup` random.
+    /// all, the first `settings.startup` random. Deterministic for a seed and a parallelism
+    /// (the batch size). A resumed run learns from the journal's evaluations but, having lost
+    /// the ones in flight, need not pick the points the uninterrupted run would have.
     case bayesian(count: Int, seed: UInt64, settings: TPESettings = TPESettings())
 
     /// What a journal records of the search: the kind and seed, not the count, so that a

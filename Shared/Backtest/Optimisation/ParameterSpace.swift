@@ -20,6 +20,12 @@ public struct ParameterSpace: Sendable {
         self.constraint = constraint
     }
 
+    /// A space from command-line specs (`ParameterDimension.init(spec:)`), e.g.
+    /// `["fast=5:50:5", "slow=20:200:20", "atr=1.5:3.0:0.5"]`.
+    public init(specs: [String], constraint: (@Sendable (ParameterPoint) -> Bool)? = nil) throws {
+        try self.init(specs.map(ParameterDimension.init(spec:)), constraint: constraint)
+    }
+
     /// The dimensions' specs, space-separated: identifies the space in a journal (the
     /// constraint, a closure, cannot be part of it).
     public var spec: String { dimensions.map(\.spec).joined(separator: " ") }
