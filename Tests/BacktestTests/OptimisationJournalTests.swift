@@ -15,7 +15,7 @@ struct OptimisationJournalTests {
 
     /// Scores that tie now and then, so the ranking's tie-break is exercised too.
     static func evaluate(_ point: ParameterPoint) throws -> BacktestMetrics {
-        metrics(totalReturn: Double((try point.int("slow") - point.int("fast")) % 40) / 100)
+        syntheticMetrics(totalReturn: Double((try point.int("slow") - point.int("fast")) % 40) / 100)
     }
 
     static func lines(_ path: String) throws -> [String] {

@@ -26,7 +26,7 @@ struct OptimisationObjectiveTests {
             trade("BTCUSDT", .buy, hours: 1...2, pnl: "30", fees: "0", funding: "0"),
             trade("BTCUSDT", .sell, hours: 3...4, pnl: "-10", fees: "0", funding: "0"),
         ]
-        let flat = metrics(totalReturn: 0.02, trades: trades)
+        let flat = syntheticMetrics(totalReturn: 0.02, trades: trades)
         #expect(abs(try #require(OptimisationObjective.totalReturn.score(flat)) - 0.02) < 1e-9)
         #expect(OptimisationObjective.profitFactor(minTrades: 2).score(flat) == 3)
         #expect(OptimisationObjective.profitFactor(minTrades: 3).score(flat) == nil)
@@ -41,7 +41,7 @@ struct OptimisationObjectiveTests {
 
     @Test func rankingPutsScoresFirstThenUnqualifiedThenFailures() {
         func point(_ value: Int) -> ParameterPoint { ParameterPoint([.init(name: "p", value: .integer(value))]) }
-        let summary = MetricsSummary(metrics(totalReturn: 0))
+        let summary = MetricsSummary(syntheticMetrics(totalReturn: 0))
         let evaluations = [
             OptimisationEvaluation(point: point(1), error: "boom"),
             OptimisationEvaluation(point: point(2), score: nil, metrics: summary),
@@ -61,7 +61,7 @@ struct OptimisationObjectiveTests {
         let optimiser = try Optimiser(space: try movingAverageSpace(), search: .grid, objective: .totalReturn, parallelism: 2, showsProgress: false)
         let report = try await optimiser.run { point in
             if try point.int("fast") == 10 { throw Refused() }
-            return metrics(totalReturn: 0.01)
+            return syntheticMetrics(totalReturn: 0.01)
         }
         #expect(report.ranking.count == 75)
         let failed = report.ranking.filter { $0.error != nil }

@@ -22,7 +22,7 @@ struct OptimisationProgressTests {
     }
 
     @Test func aTerminalRedrawsInPlace() {
-        let output = Output()
+        let output = DisplayOutput()
         let display = ProgressDisplay(meter: ProgressMeter(total: 2, objective: "sharpe"), isTerminal: true, write: output.append)
         display.update(done: 1, elapsed: 1, best: 0.5)
         display.update(done: 2, elapsed: 2, best: 0.5)
@@ -35,7 +35,7 @@ struct OptimisationProgressTests {
     }
 
     @Test func otherwiseALineAtEachFurtherFivePercentAndTheLastState() {
-        let output = Output()
+        let output = DisplayOutput()
         let display = ProgressDisplay(meter: ProgressMeter(total: 200, objective: "sharpe"), isTerminal: false, write: output.append)
         for done in 1...150 { display.update(done: done, elapsed: Double(done), best: nil) }
         display.update(done: 151, elapsed: 151, best: nil)
@@ -49,7 +49,7 @@ struct OptimisationProgressTests {
 }
 
 /// Collects what a display writes.
-final class Output {
+final class DisplayOutput {
     private(set) var text: [String] = []
 
     func append(_ line: String) { text.append(line) }

@@ -21,7 +21,7 @@ struct OptimisationSearchTests {
 
     static func run(_ search: ParameterSearch, parallelism: Int = 1) async throws -> OptimisationReport {
         let optimiser = try Optimiser(space: bowl, search: search, objective: .totalReturn, parallelism: parallelism, showsProgress: false)
-        return try await optimiser.run { point in metrics(totalReturn: try bowlScore(point)) }
+        return try await optimiser.run { point in syntheticMetrics(totalReturn: try bowlScore(point)) }
     }
 
     @Test func gridEvaluatesEveryValidPointOnce() async throws {
@@ -29,7 +29,7 @@ struct OptimisationSearchTests {
         let optimiser = try Optimiser(space: try movingAverageSpace(), search: .grid, objective: .totalReturn, parallelism: 3, showsProgress: false)
         let report = try await optimiser.run { point in
             _ = await counter.next()
-            return metrics(totalReturn: Double(try point.int("slow") - point.int("fast")) / 100)
+            return syntheticMetrics(totalReturn: Double(try point.int("slow") - point.int("fast")) / 100)
         }
         // fast < slow: 10 + 9 + 9 + 8 + 8 + 7 + 7 + 6 + 6 + 5 points.
         #expect(report.ranking.count == 75)
@@ -46,7 +46,7 @@ struct OptimisationSearchTests {
             let order = OrderRecorder()
             _ = try await optimiser.run { point in
                 await order.append(point.key)
-                return metrics(totalReturn: 0)
+                return syntheticMetrics(totalReturn: 0)
             }
             return await order.keys
         }

@@ -30,7 +30,7 @@ struct OptimisationSpaceTests {
         #expect(throws: ParameterSpaceError.noValidPoint) { try space.gridPoints() }
         for search in [ParameterSearch.random(count: 5, seed: 1), .bayesian(count: 5, seed: 1)] {
             let optimiser = try Optimiser(space: space, search: search, objective: .sharpe, showsProgress: false)
-            await #expect(throws: ParameterSpaceError.noValidPoint) { try await optimiser.run { _ in metrics(totalReturn: 0) } }
+            await #expect(throws: ParameterSpaceError.noValidPoint) { try await optimiser.run { _ in syntheticMetrics(totalReturn: 0) } }
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 
 /// Metrics of a one-day curve from 1000 whose total return is `totalReturn` (to 1e-9); its
 /// Sharpe and Sortino are nil (a single return).
-func metrics(totalReturn: Double, trades: [BacktestTrade] = []) -> BacktestMetrics {
+func syntheticMetrics(totalReturn: Double, trades: [BacktestTrade] = []) -> BacktestMetrics {
     let end = String(format: "%.6f", 1000 * (1 + totalReturn))
     return try! BacktestMetrics(equity: curve([(0, "1000"), (day, end)]), trades: trades)
 }
