@@ -10,7 +10,7 @@ struct Keel: AsyncParsableCommand {
         abstract: "Operator tool for Keel: migrations, topics, configuration checks, benchmarks and the exchange simulator.",
         subcommands: [
             MigrateCommand.self, TopicsCommand.self, ConfigCommand.self, StatusCommand.self, BenchCommand.self, SimCommand.self,
-            IndicatorsCommand.self, BacktestCommand.self,
+            IndicatorsCommand.self, BacktestCommand.self, OptimizeCommand.self, WalkForwardCommand.self,
         ])
 }
 

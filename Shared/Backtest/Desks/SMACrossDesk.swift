@@ -28,7 +28,7 @@ public struct SMACrossDesk: BacktestDesk {
     }
 
     public mutating func onClose(
-        at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, venue: inout BacktestVenue
+        at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, trading: Bool, venue: inout BacktestVenue
     ) throws {
         for (index, bar) in closing {
             let series = market.series[index]
@@ -38,7 +38,7 @@ public struct SMACrossDesk: BacktestDesk {
             let previous = state.previous
             state.previous = fastValue.flatMap { f in slowValue.map { (f, $0) } }
             averages[index] = state
-            guard let previous, let now = state.previous else { continue }
+            guard trading, let previous, let now = state.previous else { continue }
             let crossedUp = previous.fast <= previous.slow && now.fast > now.slow
             let crossedDown = previous.fast >= previous.slow && now.fast < now.slow
             let position = venue.position(series.symbol)?.quantity ?? 0

@@ -38,7 +38,7 @@ public struct StrategyDesk: BacktestDesk {
     }
 
     public mutating func onClose(
-        at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, venue: inout BacktestVenue
+        at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, trading: Bool, venue: inout BacktestVenue
     ) throws {
         try recordClosedTrades(venue)
         tracker.apply(equity: try RoundTripTally.money(venue.equity), at: time)
@@ -47,6 +47,7 @@ public struct StrategyDesk: BacktestDesk {
             while nextIntent[index] < tape[index].count, tape[index][nextIntent[index]].createdAt <= time {
                 let intent = tape[index][nextIntent[index]]
                 nextIntent[index] += 1
+                guard trading else { continue }
                 try decide(intent, series: market.series[index], bar: bar, market: market, at: time, &venue)
             }
         }

@@ -45,13 +45,14 @@ public struct BacktestSetup: Sendable {
 
     public func run() throws -> BacktestResult { try run(on: try load().market) }
 
-    /// Runs on bars already loaded (an optimiser loads once and runs many times).
-    public func run(on market: BacktestMarket) throws -> BacktestResult {
+    /// Runs on bars already loaded (an optimiser loads once and runs many times); with
+    /// `tradingFrom`, earlier bars only warm the strategy up.
+    public func run(on market: BacktestMarket, tradingFrom: Timestamp? = nil) throws -> BacktestResult {
         let backtester = Backtester(market: market, settings: venue, startingEquity: startingEquity)
         switch strategy {
         case .smaCross(let fast, let slow):
             var desk = try SMACrossDesk(fast: fast, slow: slow)
-            return try backtester.run(&desk)
+            return try backtester.run(&desk, tradingFrom: tradingFrom)
         case .macdRSI(let instance, let risk, let policy):
             let strategies = try market.series.map { series in
                 try MACDRSIStrategy(
@@ -59,7 +60,7 @@ public struct BacktestSetup: Sendable {
                     settings: instance.settings)
             }
             var desk = try StrategyDesk(market: market, strategies: strategies, risk: risk, policy: policy, parallelism: parallelism)
-            var result = try backtester.run(&desk)
+            var result = try backtester.run(&desk, tradingFrom: tradingFrom)
             result.decisions = desk.decisions
             return result
         }

@@ -5,8 +5,10 @@ import ExchangeSimulator
 /// only from bars that have closed; what they ask takes effect on later bars (`VenueSettings`).
 public protocol BacktestDesk: Sendable {
     /// Called once per moment at which bars close, after the venue ran those bars;
-    /// `closing` holds (series, bar index) for every symbol whose bar closed at `time`.
-    mutating func onClose(at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, venue: inout BacktestVenue) throws
+    /// `closing` holds (series, bar index) for every symbol whose bar closed at `time`. While
+    /// `trading` is false the bars only warm the desk up: it must not act.
+    mutating func onClose(
+        at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, trading: Bool, venue: inout BacktestVenue) throws
 }
 
 /// The bars of a run, one series per symbol on the same timeframe.
@@ -62,10 +64,13 @@ public struct Backtester: Sendable {
         self.startingEquity = startingEquity
     }
 
-    public func run<Desk: BacktestDesk>(_ desk: inout Desk) throws -> BacktestResult {
+    /// Runs every bar; with `tradingFrom`, bars closing before it only warm the desk up and the
+    /// equity curve starts there.
+    public func run<Desk: BacktestDesk>(_ desk: inout Desk, tradingFrom: Timestamp? = nil) throws -> BacktestResult {
         var venue = try BacktestVenue(settings: settings, startingBalance: startingEquity, instruments: market.series.map(\.instrument))
         let start = market.series.map { $0.openTimes[0] }.min()!
-        var equity = [EquityPoint(time: Timestamp(milliseconds: start), equity: startingEquity)]
+        let firstTrade = max(tradingFrom?.milliseconds ?? start, start)
+        var equity = [EquityPoint(time: Timestamp(milliseconds: firstTrade), equity: startingEquity)]
         var cursors = [Int](repeating: 0, count: market.series.count)
         var closing: [(series: Int, bar: Int)] = []
         var bars = 0
@@ -81,7 +86,9 @@ public struct Backtester: Sendable {
             }
             bars += closing.count
             let closeTime = Timestamp(milliseconds: moment + market.timeframe.milliseconds)
-            try desk.onClose(at: closeTime, closing: closing, market: market, venue: &venue)
+            try desk.onClose(at: closeTime, closing: closing, market: market, trading: closeTime.milliseconds >= firstTrade, venue: &venue)
+            // The curve's first point is the starting equity at `firstTrade`.
+            guard closeTime.milliseconds > firstTrade else { continue }
             let value = venue.equity
             equity.append(EquityPoint(time: closeTime, equity: try RoundTripTally.money(value)))
             if value <= 0 {

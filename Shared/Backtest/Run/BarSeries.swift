@@ -87,3 +87,19 @@ public struct BarSeries: Sendable {
         return low - 1
     }
 }
+
+extension BarSeries {
+    /// The bars opening in `from ..< to`.
+    public func slice(from: Timestamp, to: Timestamp) -> BarSeries {
+        var slice = BarSeries(instrument: instrument, timeframe: timeframe)
+        for index in openTimes.indices where openTimes[index] >= from.milliseconds && openTimes[index] < to.milliseconds {
+            slice.openTimes.append(openTimes[index])
+            slice.opens.append(opens[index])
+            slice.highs.append(highs[index])
+            slice.lows.append(lows[index])
+            slice.closes.append(closes[index])
+            slice.volumes.append(volumes[index])
+        }
+        return slice
+    }
+}
