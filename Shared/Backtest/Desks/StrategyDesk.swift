@@ -21,6 +21,9 @@ public struct StrategyDesk: BacktestDesk {
     private var nextIntent: [Int]
     private var tracker = PortfolioTracker()
     private var fedThrough: [Symbol: Int] = [:]
+    /// Symbols risk last heard of as open, to be told when they close.
+    private var reportedOpen: Set<Symbol> = []
+    private let seriesIndex: [Symbol: Int]
     private var sequence: UInt64 = 0
     private var trades: [(plan: TradePlan, state: TradeState)] = []
     private var tradesSeen = 0
@@ -32,6 +35,7 @@ public struct StrategyDesk: BacktestDesk {
             throw BacktestConfigurationError(field: "strategy", reason: "\(strategies.count) strategies for \(market.series.count) symbols")
         }
         engine = RiskEngine(settings: risk, explains: false)
+        seriesIndex = Dictionary(uniqueKeysWithValues: market.series.enumerated().map { ($0.element.symbol, $0.offset) })
         self.policy = policy
         tape = try SignalTape.intents(market: market, strategies: strategies, parallelism: parallelism)
         nextIntent = [Int](repeating: 0, count: tape.count)
@@ -62,7 +66,7 @@ public struct StrategyDesk: BacktestDesk {
         syncPositions(venue)
         feedCandles(series, through: bar)
         for symbol in venue.openSymbols where symbol != series.symbol {
-            if let other = market.series.firstIndex(where: { $0.symbol == symbol }) {
+            if let other = seriesIndex[symbol] {
                 feedCandles(market.series[other], through: market.series[other].lastIndex(closingBy: time))
             }
         }
@@ -79,6 +83,7 @@ public struct StrategyDesk: BacktestDesk {
             let order = try approval.approvedOrder()
             if order.kind == .entry {
                 tracker.assumeOpened(approval)
+                reportedOpen.insert(order.symbol)
                 try enter(order, series: series, at: time, &venue)
             } else {
                 try exit(order, series: series, at: time, &venue)
@@ -86,13 +91,15 @@ public struct StrategyDesk: BacktestDesk {
         }
     }
 
-    /// Execution's position reports: the venue's positions, for symbols with nothing on its way
-    /// (an entry still travelling stays assumed open, as risk assumes it until execution reports).
+    /// Execution's position reports: the venue's open positions and those risk still holds
+    /// open, for symbols with nothing on its way (an entry still travelling stays assumed open,
+    /// as risk assumes it until execution reports).
     private mutating func syncPositions(_ venue: BacktestVenue) {
         sequence += 1
-        for symbol in venue.symbols where !venue.hasPending(symbol) {
+        for symbol in reportedOpen.union(venue.openSymbols).sorted() where !venue.hasPending(symbol) {
             guard let position = try? venue.positionReport(symbol) else { continue }
             tracker.apply(position, sequence: sequence)
+            if position.isFlat { reportedOpen.remove(symbol) } else { reportedOpen.insert(symbol) }
         }
     }
 

@@ -50,7 +50,7 @@ extension BacktestVenue {
         let leverage = request.leverageHundredths ?? book.position.leverage
         let value = book.instrument.value(qty: qty, ticks: price)
         let margin = Int64(dividedRounded(Int128(value) * 100, by: Int128(leverage)))
-        let used = books.values.reduce(Int64(0)) { $0 + ($1.position.size != 0 ? $1.position.initialMargin(instrument: $1.instrument) : 0) }
+        let used = openSet.reduce(Int64(0)) { $0 + books[$1]!.position.initialMargin(instrument: books[$1]!.instrument) }
         return margin <= walletBalance - used
     }
 
@@ -156,6 +156,7 @@ extension BacktestVenue {
             book.tally!.fees += fee - closingFee
         }
         books[symbol] = book
+        if book.position.size == 0 { openSet.remove(symbol) } else { openSet.insert(symbol) }
         fills.append(VenueFill(time: time, symbol: symbol, side: side, qty: qty, price: price, fee: fee, isMaker: isMaker, cause: cause, realisedPnl: pnl))
         if book.position.size == 0 { cancelReduceOnly(symbol, at: time) }
     }

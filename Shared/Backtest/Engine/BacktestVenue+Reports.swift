@@ -3,8 +3,6 @@ import ExchangeSimulator
 import OrderManagement
 
 extension BacktestVenue {
-    public var symbols: [Symbol] { books.keys.sorted() }
-
     /// Whether an action for `symbol` is on its way or an opening order rests: its position is
     /// about to change.
     public func hasPending(_ symbol: Symbol) -> Bool {

@@ -33,6 +33,8 @@ public struct BacktestVenue: Sendable {
     public internal(set) var tradeExitCauses: [FillCause] = []
     var books: [Symbol: SymbolBook] = [:]
     var orders: [String: VenueOrderState] = [:]
+    /// Symbols with an open position (kept by each fill, so reading it costs nothing per symbol).
+    var openSet: Set<Symbol> = []
 
     /// Throws `BacktestConfigurationError` for a starting balance with more than 8 decimals.
     public init(settings: VenueSettings, startingBalance: Money, instruments: [SimulatedInstrument]) throws {
@@ -77,8 +79,9 @@ public struct BacktestVenue: Sendable {
 
     /// Balance plus unrealised PnL at each symbol's last price (USDT units).
     public var equity: Int64 {
-        books.values.reduce(walletBalance) { total, book in
-            guard book.position.size != 0, let last = book.lastPrice else { return total }
+        openSet.reduce(walletBalance) { total, symbol in
+            let book = books[symbol]!
+            guard let last = book.lastPrice else { return total }
             return total + book.position.unrealisedPnl(mark: last, instrument: book.instrument)
         }
     }
@@ -86,8 +89,8 @@ public struct BacktestVenue: Sendable {
     /// Whether a bar of `symbol` can change anything (something is open or on its way).
     public func isActive(_ symbol: Symbol) -> Bool { books[symbol]?.isActive ?? false }
 
-    /// Symbols with an open position.
-    public var openSymbols: [Symbol] { books.filter { $0.value.position.size != 0 }.keys.sorted() }
+    /// Symbols with an open position, in order.
+    public var openSymbols: [Symbol] { openSet.sorted() }
 }
 
 /// An action on its way to the venue.
