@@ -52,7 +52,7 @@ extension BenchCommand {
             print(String(format: "backtest   %8.2f s   %.2f million bars/s   %d trades, %d fills", seconds,
                          Double(result.bars) / seconds / 1e6, result.trades.count, result.fills.count))
             if let decisions = result.decisions {
-                print("intents    \(decisions.intents), approved \(decisions.approved), rejected \(decisions.rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+                print(BacktestSummary.decisions(decisions))
             }
             if let peak = Self.peakResidentMegabytes() { print(String(format: "peak memory %7.0f MB (resident, whole process)", peak)) }
         }

@@ -34,6 +34,7 @@ struct BacktestCommand: AsyncParsableCommand {
         let result = try setup.run(on: loaded.market)
         let metrics = try result.metrics()
         for line in BacktestSummary.lines(metrics, bars: result.bars, ruinedAt: result.ruinedAt) { print(line) }
+        if let decisions = result.decisions { print(BacktestSummary.decisions(decisions)) }
         let report = BacktestReport(
             title: label, settings: setup.describedSettings, metrics: metrics, equity: result.equity, trades: result.trades,
             bars: loaded.market.chartBars())

@@ -25,6 +25,12 @@ public enum BacktestSummary {
         return lines
     }
 
+    /// What risk made of the intents, e.g. `intents 246, approved 120; rejected: position_exists 80, …`.
+    public static func decisions(_ counts: DecisionCounts) -> String {
+        let rejected = counts.rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "intents \(counts.intents), approved \(counts.approved)" + (rejected.isEmpty ? "" : "; rejected: \(rejected)")
+    }
+
     private static func statistics(_ name: String, _ s: TradeStatistics) -> String {
         row(
             name, "\(s.trades)", percent(s.winRate), ratio(s.profitFactor), money(s.expectancy), money(s.averageWin),
