@@ -18,7 +18,9 @@ public struct PortfolioTracker: Sendable {
     public let tradesKept: Int
     /// Decided intent ids kept in memory (older ones are answered from the decision log).
     public let idsKept: Int
+    /// Decided ids, oldest first, from `idOrderStart` (those before it are forgotten).
     private var idOrder: [String] = []
+    private var idOrderStart = 0
     private var lastCandle: [Symbol: (open: Timestamp, close: Price)] = [:]
 
     public init(returnsKept: Int = 200, tradesKept: Int = 200, idsKept: Int = 100_000) {
@@ -80,9 +82,14 @@ public struct PortfolioTracker: Sendable {
     public mutating func noteDecided(_ intentID: String) {
         guard account.decidedIntentIDs.insert(intentID).inserted else { return }
         idOrder.append(intentID)
-        if idOrder.count > idsKept {
-            let dropped = idOrder.removeFirst()
-            account.decidedIntentIDs.remove(dropped)
+        if idOrder.count - idOrderStart > idsKept {
+            account.decidedIntentIDs.remove(idOrder[idOrderStart])
+            idOrderStart += 1
+            // Forgotten ids are dropped in one move now and then, not one shift per decision.
+            if idOrderStart >= idsKept {
+                idOrder.removeFirst(idOrderStart)
+                idOrderStart = 0
+            }
         }
     }
 

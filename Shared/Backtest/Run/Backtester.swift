@@ -79,8 +79,7 @@ public struct Backtester: Sendable {
             closing.removeAll(keepingCapacity: true)
             for index in market.series.indices where cursors[index] < market.series[index].count
                 && market.series[index].openTimes[cursors[index]] == moment {
-                let series = market.series[index]
-                try venue.run(series.venueBar(cursors[index]), symbol: series.symbol)
+                try venue.run(market.series[index].venueBar(cursors[index]), symbol: market.series[index].symbol)
                 closing.append((index, cursors[index]))
                 cursors[index] += 1
             }
