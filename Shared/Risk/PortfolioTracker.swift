@@ -1,3 +1,4 @@
+import Config
 import Core
 
 /// Everything risk decides against, kept current from execution's position, equity and fill
@@ -22,6 +23,12 @@ public struct PortfolioTracker: Sendable {
     private var idOrder: [String] = []
     private var idOrderStart = 0
     private var lastCandle: [Symbol: (open: Timestamp, close: Price)] = [:]
+
+    /// What risk deciding under `settings` keeps: the correlation window's returns and the
+    /// performance look-back's trades (at least 50).
+    public init(for settings: RiskSettings) {
+        self.init(returnsKept: settings.exposure.correlationWindow, tradesKept: max(settings.sizing.lookbackTrades, 50))
+    }
 
     public init(returnsKept: Int = 200, tradesKept: Int = 200, idsKept: Int = 100_000) {
         self.returnsKept = max(returnsKept, 3)

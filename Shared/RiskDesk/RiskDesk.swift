@@ -65,8 +65,7 @@ public actor RiskDesk {
         self.logger = logger
         self.pendingWindowMs = pendingWindowMs
         self.marketTimeframe = marketTimeframe
-        self.tracker = PortfolioTracker(
-            returnsKept: engine.settings.exposure.correlationWindow, tradesKept: max(engine.settings.sizing.lookbackTrades, 50))
+        self.tracker = PortfolioTracker(for: engine.settings)
         // Sets encode in no stable order: they are left out of the JSON and listed sorted instead.
         var unordered = engine.settings
         unordered.disabledRules = []

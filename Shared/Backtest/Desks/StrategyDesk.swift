@@ -12,14 +12,14 @@ import Strategy
 /// PostgreSQL, a simulated clock.
 ///
 /// The market state risk reads (returns for correlation, the ATR fraction) is fed from the
-/// symbol's last 200 bars before each decision, as a risk service that has run at least that
-/// long would hold it.
+/// symbol's bars since its last decision (at most 200) before each decision, as a risk service
+/// that has run at least that long would hold it.
 public struct StrategyDesk: BacktestDesk {
     public let engine: RiskEngine
     public let policy: ExecutionPolicy
     private let tape: [[Intent]]
     private var nextIntent: [Int]
-    private var tracker = PortfolioTracker()
+    private var tracker: PortfolioTracker
     private var fedThrough: [Symbol: Int] = [:]
     /// Symbols risk last heard of as open, to be told when they close.
     private var reportedOpen: Set<Symbol> = []
@@ -35,6 +35,7 @@ public struct StrategyDesk: BacktestDesk {
             throw BacktestConfigurationError(field: "strategy", reason: "\(strategies.count) strategies for \(market.series.count) symbols")
         }
         engine = RiskEngine(settings: risk, explains: false)
+        tracker = PortfolioTracker(for: risk)
         seriesIndex = Dictionary(uniqueKeysWithValues: market.series.enumerated().map { ($0.element.symbol, $0.offset) })
         self.policy = policy
         tape = try SignalTape.intents(market: market, strategies: strategies, parallelism: parallelism)
@@ -105,7 +106,9 @@ public struct StrategyDesk: BacktestDesk {
 
     private mutating func feedCandles(_ series: BarSeries, through bar: Int) {
         guard bar >= 0 else { return }
-        let from = max((fedThrough[series.symbol] ?? -1) + 1, bar - tracker.returnsKept)
+        // Enough bars for the returns kept and for the ATR fraction's Wilder average to forget
+        // where it started ((13/14)^200 < 10^-6).
+        let from = max((fedThrough[series.symbol] ?? -1) + 1, bar - max(tracker.returnsKept, 200))
         guard from <= bar else { return }
         for index in from...bar {
             tracker.applyCandle(
