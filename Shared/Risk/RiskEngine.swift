@@ -278,13 +278,13 @@ private struct Evaluation {
                 let drawdown = try drop.divided(by: peak.value, scale: 8, rounding: .towardZero)
                 let trip = try limit.multiplied(by: peak.value)
                 if drop >= trip {
-                    let detail = "equity \(equity) is \(drawdown.percent) below its peak \(peak), the limit is \(limit.percent)"
+                    let detail = explains ? "equity \(equity) is \(drawdown.percent) below its peak \(peak), the limit is \(limit.percent)" : ""
                     reject(.drawdownBreaker, .drawdownBreaker, detail)
                     trippedBreaker = detail
                 } else {
                     pass(.drawdownBreaker, "drawdown \(drawdown.percent) of peak \(peak), limit \(limit.percent)")
                     if drop >= (try trip.multiplied(by: warnAt)) {
-                        warnings.append(RiskWarning(rule: .drawdownBreaker, detail: "drawdown \(drawdown.percent) is near the limit \(limit.percent)"))
+                        warnings.append(RiskWarning(rule: .drawdownBreaker, detail: explains ? "drawdown \(drawdown.percent) is near the limit \(limit.percent)" : ""))
                     }
                 }
             } else {
@@ -303,7 +303,7 @@ private struct Evaluation {
                     let result = Money(try loss.negated())
                     pass(.dailyLoss, "today's result \(result) against a limit of -\(Money(cap))")
                     if loss >= (try cap.multiplied(by: warnAt)) {
-                        warnings.append(RiskWarning(rule: .dailyLoss, detail: "today's loss \(share.percent) is near the limit \(limit.percent)"))
+                        warnings.append(RiskWarning(rule: .dailyLoss, detail: explains ? "today's loss \(share.percent) is near the limit \(limit.percent)" : ""))
                     }
                 }
             } else {
@@ -349,7 +349,7 @@ private struct Evaluation {
             } else {
                 pass(.maxOpenPositions, "\(open) of \(cap) positions open")
                 if open + 1 == cap {
-                    warnings.append(RiskWarning(rule: .maxOpenPositions, detail: "this entry uses the last of \(cap) position slots"))
+                    warnings.append(RiskWarning(rule: .maxOpenPositions, detail: explains ? "this entry uses the last of \(cap) position slots" : ""))
                 }
             }
         }
@@ -380,7 +380,7 @@ private struct Evaluation {
                 let raw = try settings.sizing.targetATRFraction.divided(by: volatility, scale: 6, rounding: .towardZero)
                 let scale = min(max(raw, settings.sizing.volatilityMinScale), settings.sizing.volatilityMaxScale)
                 fraction = try fraction.multiplied(by: scale, scale: 10, rounding: .towardZero)
-                let detail = "ATR \(volatility.percent) against a target of \(settings.sizing.targetATRFraction.percent): ×\(scale.normalized) → \(fraction.percent)"
+                let detail = explains ? "ATR \(volatility.percent) against a target of \(settings.sizing.targetATRFraction.percent): ×\(scale.normalized) → \(fraction.percent)" : ""
                 if scale == FixedPoint(integer: 1) { pass(.volatilitySizing, detail) } else { resize(.volatilitySizing, detail) }
             } else {
                 pass(.volatilitySizing, "no volatility known: unscaled")
@@ -450,7 +450,7 @@ private struct Evaluation {
                 "open notional \(Money(open)) + this order within \(settings.exposure.maxTotalNotional.normalized) × equity = \(Money(limit))")
             let after = try open.adding(entry.value.multiplied(by: quantity.value))
             if after >= (try limit.multiplied(by: settings.losses.warnAtFraction)) {
-                warnings.append(RiskWarning(rule: .maxTotalNotional, detail: "open notional \(Money(after)) is near the cap \(Money(limit))"))
+                warnings.append(RiskWarning(rule: .maxTotalNotional, detail: explains ? "open notional \(Money(after)) is near the cap \(Money(limit))" : ""))
             }
         }
         if enabled(.maxSymbolNotional) {
@@ -469,12 +469,12 @@ private struct Evaluation {
                                                     minSamples: settings.exposure.correlationMinSamples),
                       rho >= threshold
                 else { continue }
-                cluster.append("\(symbol) \((rho * 100).rounded() / 100)")
+                if explains { cluster.append("\(symbol) \((rho * 100).rounded() / 100)") }
                 clusterNotional = try clusterNotional.adding(value)
             }
             cluster.sort()
             let limit = try settings.exposure.maxClusterNotional.multiplied(by: equityValue)
-            let members = cluster.isEmpty ? "no open position correlates" : "cluster [\(cluster.joined(separator: ", "))] holds \(Money(clusterNotional))"
+            let members = !explains ? "" : cluster.isEmpty ? "no open position correlates" : "cluster [\(cluster.joined(separator: ", "))] holds \(Money(clusterNotional))"
             capSize(&quantity, &limiter, .correlatedExposure, .correlatedExposure, to: try largest(forNotional: try limit.subtracting(clusterNotional), step: step),
                 "\(members); cap \(settings.exposure.maxClusterNotional.normalized) × equity = \(Money(limit)) at ρ ≥ \(settings.exposure.correlationThreshold)")
         }
@@ -488,7 +488,7 @@ private struct Evaluation {
         let notional = try entry * quantity
         guard quantity >= limits.minOrderQty, quantity.isPositive, notional >= limits.minNotional else {
             let (rule, reason) = limiter ?? (.minimumSize, .sizeBelowMinimum)
-            let detail = "qty \(quantity) (notional \(notional)) is below the minimum \(limits.minOrderQty) / \(limits.minNotional)"
+            let detail = explains ? "qty \(quantity) (notional \(notional)) is below the minimum \(limits.minOrderQty) / \(limits.minNotional)" : ""
             if rule == .minimumSize {
                 reject(.minimumSize, .sizeBelowMinimum, detail)
             } else {
@@ -512,16 +512,16 @@ private struct Evaluation {
 
     /// Applies a cap: a resize verdict when it lowers the quantity (and it becomes the limiter),
     /// a pass otherwise.
-    mutating func capSize(
+    func capSize(
         _ quantity: inout Quantity, _ limiter: inout (RiskRule, RiskRejectionReason)?, _ rule: RiskRule,
-        _ reason: RiskRejectionReason, to largest: Quantity, _ why: String
+        _ reason: RiskRejectionReason, to largest: Quantity, _ why: @autoclosure () -> String
     ) {
         if quantity > largest {
-            resize(rule, "qty \(quantity) capped to \(largest): \(why)")
+            resize(rule, "qty \(quantity) capped to \(largest): \(why())")
             quantity = largest
             limiter = (rule, reason)
         } else {
-            pass(rule, why)
+            pass(rule, why())
         }
     }
 
@@ -556,7 +556,7 @@ private struct Evaluation {
         let halfKelly = try kelly.divided(by: FixedPoint(integer: 2), scale: 6, rounding: .towardZero)
         let raw = halfKelly.isPositive ? try halfKelly.divided(by: base, scale: 6, rounding: .towardZero) : FixedPoint.zero
         let scale = min(max(raw, low), high)
-        return (scale, "win rate \(winRate.percent), profit factor \(profitFactor.normalized), half-Kelly \(halfKelly.percent)")
+        return (scale, explains ? "win rate \(winRate.percent), profit factor \(profitFactor.normalized), half-Kelly \(halfKelly.percent)" : "")
     }
 }
 
