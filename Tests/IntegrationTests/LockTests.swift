@@ -382,11 +382,12 @@ import Testing
 
     @Test func failedReconnectsBackOffExponentially() async throws {
         let port = try ReservedPort()
-        // Long enough that a loaded machine still asks while the first wait is running.
-        let backoff = Backoff(initial: .seconds(1), maximum: .seconds(2))
-        #expect(backoff.ceiling(afterFailures: 1) == .seconds(1))
-        #expect(backoff.ceiling(afterFailures: 2) == .seconds(2))
-        #expect(backoff.ceiling(afterFailures: 9) == .seconds(2))
+        // Seconds long, so that even with every other test running beside it (a second between
+        // two awaits is possible then) the next ask still falls inside the first wait.
+        let backoff = Backoff(initial: .seconds(4), maximum: .seconds(8))
+        #expect(backoff.ceiling(afterFailures: 1) == .seconds(4))
+        #expect(backoff.ceiling(afterFailures: 2) == .seconds(8))
+        #expect(backoff.ceiling(afterFailures: 9) == .seconds(8))
 
         let connection = RedisConnection(
             config: RedisConfig(host: "127.0.0.1", port: port.port),
@@ -395,13 +396,14 @@ import Testing
         )
         try await expectConnectFailed(connection)
         let firstWait = try await expectBackingOff(connection)
-        #expect(firstWait > .zero && firstWait <= .seconds(1))
+        #expect(firstWait > .zero && firstWait <= .seconds(4))
 
         try await Task.sleep(for: firstWait + .milliseconds(20))
         try await expectConnectFailed(connection)
         let secondWait = try await expectBackingOff(connection)
-        // Jittered within the upper half of each ceiling: first in [0.5, 1] s, second in [1, 2] s.
-        #expect(secondWait > .milliseconds(750) && secondWait <= .seconds(2), "second wait \(secondWait)")
+        // Jittered within the upper half of each ceiling: first in [2, 4] s, second in [4, 8] s
+        // (less whatever passed before the wait was read).
+        #expect(secondWait > .seconds(3) && secondWait <= .seconds(8), "second wait \(secondWait)")
     }
 
     @Test func survivesARedisRestartWithoutPersistence() async throws {
