@@ -402,7 +402,8 @@ struct StoreTests {
                 #expect(error.kind == .connectionFailed || error.kind == .timeout)
                 #expect(!error.description.isEmpty)
             }
-            #expect(ContinuousClock.now - start < .seconds(3))
+            // Refused at once; the bound leaves room for the tests running beside it.
+            #expect(ContinuousClock.now - start < .seconds(10))
         }
     }
 
