@@ -13,12 +13,12 @@ public enum DataInstrument {
         let known = SimulatedInstrument.defaults.first { $0.symbol == symbol }
         let stepScale = known?.qtyScale ?? 3
         let qtyScale = max(volumeScale, stepScale)
-        let widen = (0..<(qtyScale - stepScale)).reduce(Int64(1)) { value, _ in value * 10 }
+        let widen = Int64(powerOfTen(Int(qtyScale - stepScale)))
         let firstClose = candles.first.map { try? $0.close.value.rescaled(to: priceScale).units } ?? nil
         return try SimulatedInstrument(
             symbol: symbol.rawValue, baseCoin: known?.baseCoin ?? symbol.rawValue, priceScale: priceScale, tickUnits: 1,
             qtyScale: qtyScale, qtyStepUnits: (known?.qtyStepUnits ?? 1) * widen, minOrderQtyUnits: (known?.minOrderQtyUnits ?? 1) * widen,
             maxOrderQtyUnits: Int64.max / 4, maxMarketOrderQtyUnits: Int64.max / 4, minNotional: known?.minNotional ?? 5,
-            maxLeverage: known?.maxLeverage ?? 100, startPrice: max(1, (firstClose ?? 1) / max(1, (0..<priceScale).reduce(Int64(1)) { v, _ in v * 10 })))
+            maxLeverage: known?.maxLeverage ?? 100, startPrice: max(1, (firstClose ?? 1) / Int64(powerOfTen(Int(priceScale)))))
     }
 }

@@ -66,7 +66,7 @@ public enum SyntheticSeries {
         let shapes = SimulatedInstrument.defaults
         return try (0..<count).map { index in
             let shape = shapes[index % shapes.count]
-            let scale = (0..<shape.priceScale).reduce(Int64(1)) { value, _ in value * 10 }
+            let scale = Int64(powerOfTen(Int(shape.priceScale)))
             return try SimulatedInstrument(
                 symbol: "S\(String(format: "%04d", index + 1))USDT", baseCoin: "S\(index + 1)", priceScale: shape.priceScale,
                 tickUnits: shape.tickUnits, qtyScale: shape.qtyScale, qtyStepUnits: shape.qtyStepUnits,

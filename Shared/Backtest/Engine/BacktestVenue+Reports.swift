@@ -40,9 +40,6 @@ extension BacktestVenue {
     /// The average entry with four decimals more than the tick (zero when flat).
     private func averageEntryPrice(_ book: SymbolBook) throws -> Price {
         guard book.position.quantity > 0 else { return Price(.zero) }
-        let extra: UInt8 = 4
-        let units = dividedRounded(
-            book.position.entryNotional * powerOfTen(Int(extra)), by: Int128(book.position.quantity))
-        return Price(try FixedPoint(units: Int64(units), scale: book.instrument.priceScale + extra))
+        return try book.instrument.averagePriceValue(notional: book.position.entryNotional, qty: book.position.quantity)
     }
 }

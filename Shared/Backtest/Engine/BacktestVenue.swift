@@ -69,12 +69,6 @@ public struct BacktestVenue: Sendable {
 
     public func position(_ symbol: Symbol) -> EnginePosition? { books[symbol]?.position }
 
-    public func protection(_ symbol: Symbol) -> (stopLoss: Int64?, takeProfit: Int64?, trailingDistance: Int64?)? {
-        books[symbol].map { ($0.stopLoss, $0.takeProfit, $0.trailing?.distance) }
-    }
-
-    public func lastPrice(_ symbol: Symbol) -> Int64? { books[symbol]?.lastPrice }
-
     public func instrument(_ symbol: Symbol) -> SimulatedInstrument? { books[symbol]?.instrument }
 
     /// Balance plus unrealised PnL at each symbol's last price (USDT units).

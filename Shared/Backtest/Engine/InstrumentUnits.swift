@@ -18,6 +18,11 @@ extension SimulatedInstrument {
         return units
     }
 
+    /// `notional / qty` with four decimals more than the tick, as the simulator shows average prices.
+    func averagePriceValue(notional: Int128, qty: Int64) throws -> Price {
+        Price(try FixedPoint(parsing: averagePrice(notional: notional, qty: qty)))
+    }
+
     func priceValue(ticks: Int64) -> Price { Price(try! FixedPoint(units: ticks * tickUnits, scale: priceScale)) }
 
     func quantityValue(units: Int64) -> Quantity { Quantity(try! FixedPoint(units: units, scale: qtyScale)) }

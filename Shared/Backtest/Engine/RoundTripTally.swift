@@ -21,15 +21,11 @@ struct RoundTripTally: Sendable {
 
     /// The trade, closed at `exitTime`. Average prices carry four decimals more than the tick.
     func trade(symbol: Symbol, exitTime: Timestamp, instrument: SimulatedInstrument) throws -> BacktestTrade {
-        func average(_ notional: Int128, _ qty: Int64) throws -> Price {
-            let extra: UInt8 = 4
-            let units = dividedRounded(notional * powerOfTen(Int(extra)), by: Int128(qty))
-            return Price(try FixedPoint(units: Int64(units), scale: instrument.priceScale + extra))
-        }
-        return try BacktestTrade(
+        try BacktestTrade(
             symbol: symbol, side: side, entryTime: entryTime, exitTime: exitTime,
-            entryPrice: try average(enteredNotional, enteredQty), exitPrice: try average(exitedNotional, exitedQty),
-            quantity: Quantity(try FixedPoint(units: enteredQty, scale: instrument.qtyScale)),
+            entryPrice: try instrument.averagePriceValue(notional: enteredNotional, qty: enteredQty),
+            exitPrice: try instrument.averagePriceValue(notional: exitedNotional, qty: exitedQty),
+            quantity: instrument.quantityValue(units: enteredQty),
             fees: try Self.money(fees), funding: try Self.money(funding), pnl: try Self.money(realisedPnl - fees - funding))
     }
 

@@ -54,7 +54,7 @@ extension SimulatedInstrument {
 
     /// The price `notional / qty` with four decimals more than the instrument shows, as Bybit
     /// shows average prices more precisely than the tick.
-    func averagePrice(notional: Int128, qty: Int64) -> String {
+    public func averagePrice(notional: Int128, qty: Int64) -> String {
         guard qty != 0 else { return "0" }
         let extra = 4
         let units = dividedRounded(notional * powerOfTen(extra), by: Int128(qty))
