@@ -203,7 +203,7 @@ let package = Package(
             name: "keel",
             dependencies: [
                 "Core", "Config", "Schemas", "Bus", "Store", "Runtime", "ExchangeSimulator", "Notifier", "LocalStack",
-                "Indicators", "Risk", "Backtest", "OrderManagement", "Strategy", "Store",
+                "Indicators", "Risk", "Backtest", "OrderManagement", "Strategy", "MarketData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/keel",

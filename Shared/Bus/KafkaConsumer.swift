@@ -192,19 +192,37 @@ public final class KafkaConsumer: Sendable {
         return true
     }
 
-    /// Commits stored offsets synchronously and leaves the group. Idempotent.
+    /// How long closing may wait for the broker: with it gone, committing and leaving the group
+    /// would wait for it indefinitely.
+    static let closeTimeout = Duration.seconds(5)
+
+    /// Commits stored offsets and leaves the group (librdkafka's close does both), giving up
+    /// after `closeTimeout`: offsets left uncommitted are only delivered again, which every
+    /// handler tolerates. Idempotent.
     private func close() {
         let alreadyClosed = state.withLock { state in
             defer { state.closed = true }
             return state.closed
         }
         guard !alreadyClosed else { return }
-        let code = rd_kafka_commit(handle.pointer, nil, 0)
-        if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR__NO_OFFSET {
-            logger.warning("final commit failed", metadata: ["reason": "\(BusError.reason(code))"])
+        let events = rd_kafka_queue_new(handle.pointer)
+        if let error = rd_kafka_consumer_close_queue(handle.pointer, events) {
+            logger.warning("consumer close failed", metadata: ["reason": "\(String(cString: rd_kafka_error_string(error)))"])
+            rd_kafka_error_destroy(error)
         }
-        rd_kafka_consumer_close(handle.pointer)
-        handle.destroy()
+        let deadline = ContinuousClock.now + Self.closeTimeout
+        while rd_kafka_consumer_closed(handle.pointer) == 0, ContinuousClock.now < deadline {
+            if let event = rd_kafka_queue_poll(events, 100) { rd_kafka_event_destroy(event) }
+        }
+        let closed = rd_kafka_consumer_closed(handle.pointer) != 0
+        rd_kafka_queue_destroy(events)
+        if !closed {
+            logger.warning("the broker did not answer the close in time; uncommitted messages will be delivered again", metadata: [
+                "group": "\(groupID)", "waited": "\(Self.closeTimeout)",
+            ])
+        }
+        // Closed above, or given up on: destroying must not start the close again.
+        handle.destroy(skippingConsumerClose: true)
     }
 
     private func origin(of message: ConsumedMessage, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {

@@ -81,8 +81,9 @@ struct KafkaHandle: @unchecked Sendable {
     }
 
     /// Destroys the client (librdkafka may still log while it closes), then its log sink.
-    func destroy() {
-        rd_kafka_destroy(pointer)
+    /// `skippingConsumerClose` leaves out a consumer's close (already done, or given up on).
+    func destroy(skippingConsumerClose: Bool = false) {
+        rd_kafka_destroy_flags(pointer, skippingConsumerClose ? RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE : 0)
         logSink.release()
     }
 

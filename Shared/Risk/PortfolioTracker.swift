@@ -126,7 +126,8 @@ public struct PortfolioTracker: Sendable {
     /// average of true range over close, 14 bars). Out-of-order or repeated candles are ignored.
     public mutating func applyCandle(symbol: Symbol, openTime: Timestamp, high: Price, low: Price, close: Price) {
         if let last = lastCandle[symbol], openTime <= last.open { return }
-        var state = market[symbol] ?? MarketState()
+        // Taken out of the dictionary so that appending does not copy the returns every candle.
+        var state = market.removeValue(forKey: symbol) ?? MarketState()
         let closeValue = Decimals.double(close.value)
         if let previous = lastCandle[symbol].map({ Decimals.double($0.close.value) }), previous > 0, closeValue > 0 {
             state.returns.append(closeValue / previous - 1)

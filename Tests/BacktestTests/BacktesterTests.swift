@@ -77,6 +77,16 @@ import Testing
         #expect(instrument.qtyStepUnits == 100)
         let series = try BarSeries(instrument: instrument, candles: [candle])
         #expect(series.candle(0) == candle)
+
+        // Prices on Bybit's 0.10 tick trade on it, whatever decimals the file writes them with.
+        let onTick = try Candle(
+            symbol: symbol, timeframe: .h1, openTime: Self.start, open: Price(decimal("28600")), high: Price(decimal("28650.5")),
+            low: Price(decimal("28550.50")), close: Price(decimal("28600.1")), volume: Quantity(decimal("1")), isClosed: true)
+        let venueTick = try DataInstrument.derive(symbol: symbol, candles: [onTick])
+        #expect(venueTick.priceScale == 2 && venueTick.tickUnits == 10)
+        #expect(try BarSeries(instrument: venueTick, candles: [onTick]).closes == [2_860_01])
+        let unknown = try DataInstrument.derive(symbol: try Symbol("FOOUSDT"), candles: [onTick])
+        #expect(unknown.priceScale == 2 && unknown.tickUnits == 1)
     }
 
     @Test func badRunSettingsAreRefusedByName() {

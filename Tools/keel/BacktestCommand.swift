@@ -3,6 +3,7 @@ import Backtest
 import Config
 import Core
 import Foundation
+import MarketData
 import OrderManagement
 import Store
 import Strategy
@@ -13,8 +14,8 @@ struct BacktestCommand: AsyncParsableCommand {
         commandName: "backtest",
         abstract: "Backtests a strategy on OHLCV bars with the live strategy, risk and order-management code.",
         discussion: """
-            Data: --csv SYMBOL=PATH (repeatable; default the shipped BTC/USD hourly bars, $KEEL_MARKET_DATA) \
-            or --synthetic-symbols N. Strategy: macd-rsi (the configured strategy, risk and execution \
+            Data: --csv SYMBOL=PATH (repeatable; default the shipped BTC/USD hourly bars, $KEEL_MARKET_DATA), \
+            --stored SYMBOL (the candles marketdata stored in PostgreSQL, from --from) or --synthetic-symbols N. Strategy: macd-rsi (the configured strategy, risk and execution \
             settings from --config) or sma-cross (the reference: long only, next-open fills, all equity). \
             Bad data is refused with its file and line unless --repair names the fix.
             """)
@@ -28,7 +29,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try config.load()
-        let setup = try options.setup(config)
+        let setup = try await options.setup(config)
         let loaded = try setup.load()
         for issue in loaded.issues { print("repaired: \(issue)") }
         let result = try setup.run(on: loaded.market)
@@ -57,6 +58,7 @@ struct BacktestCommand: AsyncParsableCommand {
 /// The options every backtesting command shares: data, strategy, venue costs.
 struct BacktestRunOptions: ParsableArguments {
     @Option(help: "An OHLCV CSV as SYMBOL=PATH (repeatable).") var csv: [String] = []
+    @Option(help: "A symbol whose candles marketdata stored in PostgreSQL (repeatable; needs --from).") var stored: [String] = []
     @Option(help: "Run on this many synthetic symbols instead of CSV data.") var syntheticSymbols: Int?
     @Option(help: "Bars per synthetic symbol.") var syntheticBars: Int = 105_120
     @Option(help: "Seed of the synthetic market.") var seed: UInt64 = 42
@@ -78,13 +80,14 @@ struct BacktestRunOptions: ParsableArguments {
     @Option(help: "Funding rate per 8 hours (positive: longs pay).") var fundingRate: String = "0.0001"
     @Option(help: "Cores for the strategies (default: all).") var parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    func setup(_ config: KeelConfig) throws -> BacktestSetup {
+    func setup(_ config: KeelConfig) async throws -> BacktestSetup {
         do {
             let timeframe = try Timeframe.parse(timeframe)
             let sources: [MarketSource] = if let symbols = syntheticSymbols {
                 [.synthetic(symbols: symbols, bars: syntheticBars, seed: seed, correlation: correlation, start: try Self.time(from ?? "2025-01-01"))]
             } else {
-                try (csv.isEmpty ? [Self.defaultCSV()] : csv).map(MarketSource.csv)
+                try (csv.isEmpty && stored.isEmpty ? [Self.defaultCSV()] : csv).map(MarketSource.csv)
+                    + (try await storedSources(config, timeframe: timeframe))
             }
             let venue = VenueSettings(
                 makerFeeRate: try Self.decimal(makerFee, "maker-fee"), takerFeeRate: try Self.decimal(takerFee, "taker-fee"),
@@ -102,6 +105,32 @@ struct BacktestRunOptions: ParsableArguments {
                 strategy: choice, venue: venue, startingEquity: Money(try Self.decimal(equity, "equity")), parallelism: parallelism)
         } catch let error as BacktestConfigurationError {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// `--stored` symbols' candles from PostgreSQL, checked (and repaired) like a file's bars.
+    private func storedSources(_ config: KeelConfig, timeframe: Timeframe) async throws -> [MarketSource] {
+        guard !stored.isEmpty else { return [] }
+        guard let from else { throw BacktestConfigurationError(field: "from", reason: "--stored needs --from, the first bar's open time") }
+        let first = try Self.time(from)
+        let through = try to.map { try Self.time($0).adding(milliseconds: -1) } ?? Timestamp.systemNow()
+        let symbols = try stored.map { text in
+            do { return try Symbol(text) } catch { throw BacktestConfigurationError(field: "stored", reason: "\(text) is not a symbol: \(error)") }
+        }
+        let pool = PostgresPool(config: config.postgres, applicationName: "keel-backtest", logger: cliLogger("keel.backtest"))
+        do {
+            var sources: [MarketSource] = []
+            for symbol in symbols {
+                let bars = try await StoredBars.load(
+                    from: CandleStore(pool: pool), symbol: symbol, timeframe: timeframe, from: first, through: through,
+                    repairs: try BarRepairs(parsing: repair))
+                sources.append(.bars(bars, source: "PostgreSQL candles \(symbol) \(timeframe.label)"))
+            }
+            await pool.close()
+            return sources
+        } catch {
+            await pool.close()
+            throw error
         }
     }
 

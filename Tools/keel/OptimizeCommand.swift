@@ -33,7 +33,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(help: "Rows of the ranking to print.") var top: Int = 10
 
     func run() async throws {
-        var setup = try options.setup(config.load())
+        var setup = try await options.setup(config.load())
         let market = try setup.load().market
         setup.parallelism = 1
         let single = setup
@@ -66,7 +66,7 @@ struct WalkForwardCommand: AsyncParsableCommand {
     @Option(help: "Directory for the report and the windows' journals.") var out: String = ".keel/reports/walkforward"
 
     func run() async throws {
-        let setup = try options.setup(config.load())
+        let setup = try await options.setup(config.load())
         let market = try setup.load().market
         let objective = try OptimisationObjective(parsing: searchOptions.objective)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -204,4 +204,6 @@ public struct DecisionCounts: Sendable, Hashable {
     public var approved = 0
     /// Rejections by risk's reason code.
     public var rejected: [String: Int] = [:]
+
+    public init() {}
 }

@@ -96,6 +96,7 @@ extension BacktestSetup {
         for source in sources {
             switch source {
             case .csv(let symbol, let path): settings.append(("data", "\(symbol) from \(path)"))
+            case .bars(let bars, let source): settings.append(("data", "\(bars.symbol) from \(source)"))
             case .synthetic(let symbols, let bars, let seed, let correlation, _):
                 settings.append(("data", "synthetic: \(symbols) symbols × \(bars) bars, seed \(seed), correlation \(correlation)"))
             }

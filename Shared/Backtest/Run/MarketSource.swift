@@ -7,6 +7,8 @@ public enum MarketSource: Sendable, Hashable {
     case csv(symbol: Symbol, path: String)
     /// `SyntheticSeries`' deterministic market of `symbols` symbols and `bars` bars each.
     case synthetic(symbols: Int, bars: Int, seed: UInt64, correlation: Double, start: Timestamp)
+    /// Bars already read and checked elsewhere, e.g. `StoredBars` from PostgreSQL.
+    case bars(ValidatedBars, source: String)
 
     /// Parses `SYMBOL=PATH` (or a bare PATH, traded as `BTCUSDT`).
     public static func csv(_ text: String) throws -> MarketSource {
@@ -41,13 +43,10 @@ public struct LoadedMarket: Sendable {
             case .csv(let symbol, let path):
                 let bars = try CSVBars.load(path: path, symbol: symbol, timeframe: timeframe, repairs: repairs)
                 issues += bars.issues
-                let candles = bars.candles.filter { candle in
-                    from.map { candle.openTime >= $0 } ?? true && to.map { candle.openTime < $0 } ?? true
-                }
-                guard !candles.isEmpty else {
-                    throw BacktestConfigurationError(field: "window", reason: "\(path) has no bars in the window asked for")
-                }
-                series.append(try BarSeries(instrument: try DataInstrument.derive(symbol: symbol, candles: candles), candles: candles))
+                series.append(try windowed(bars.candles, from: from, to: to, source: path))
+            case .bars(let bars, let source):
+                issues += bars.issues
+                series.append(try windowed(bars.candles, from: from, to: to, source: source))
             case .synthetic(let symbols, let bars, let seed, let correlation, let start):
                 guard symbols > 0 else { throw BacktestConfigurationError(field: "synthetic", reason: "needs at least one symbol") }
                 series += try SyntheticSeries.generate(
@@ -56,5 +55,16 @@ public struct LoadedMarket: Sendable {
             }
         }
         return LoadedMarket(market: try BacktestMarket(series), issues: issues)
+    }
+
+    /// One symbol's bars opening in `from ..< to`, on the instrument `DataInstrument` derives.
+    private static func windowed(_ candles: [Candle], from: Timestamp?, to: Timestamp?, source: String) throws -> BarSeries {
+        let kept = candles.filter { candle in
+            from.map { candle.openTime >= $0 } ?? true && to.map { candle.openTime < $0 } ?? true
+        }
+        guard let symbol = kept.first?.symbol else {
+            throw BacktestConfigurationError(field: "window", reason: "\(source) has no bars in the window asked for")
+        }
+        return try BarSeries(instrument: try DataInstrument.derive(symbol: symbol, candles: kept), candles: kept)
     }
 }
