@@ -129,7 +129,8 @@ public struct RiskSettings: Sendable, Equatable, Codable {
         public var maxIntentAgeMs: Int64 = 300_000
         /// Whether the intent's times (candle close, expiry) and the mark's are also checked against
         /// the clock. On for live trading; off by default in paper mode, where the simulator may
-        /// replay a market whose times are not the wall clock's.
+        /// replay a market whose times are not the wall clock's: the mark's age and the cooldowns
+        /// are then measured from the intent's creation instead of the clock.
         public var clockChecks = true
         /// Furthest the entry price may be from the mark, as a fraction of the mark.
         public var maxMarkDeviation = decimal(2, 2)

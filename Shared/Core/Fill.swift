@@ -14,11 +14,14 @@ public struct Fill: Sendable, Hashable, Codable {
     public let feeCurrency: String
     public let isMaker: Bool
     public let time: Timestamp
+    /// The venue-side stop or target whose trigger placed the order (nil: an order placed by
+    /// Keel or by hand).
+    public let venueStop: VenueStop?
 
     /// Throws `RecordValidationError` if the fields are inconsistent.
     public init(
         id: String, orderID: String, symbol: Symbol, side: Side, price: Price, quantity: Quantity,
-        fee: Money, feeCurrency: String, isMaker: Bool, time: Timestamp
+        fee: Money, feeCurrency: String, isMaker: Bool, time: Timestamp, venueStop: VenueStop? = nil
     ) throws {
         try check(!id.isEmpty, "id", "id is empty")
         try check(!orderID.isEmpty, "orderID", "order id is empty")
@@ -34,10 +37,11 @@ public struct Fill: Sendable, Hashable, Codable {
         self.feeCurrency = feeCurrency
         self.isMaker = isMaker
         self.time = time
+        self.venueStop = venueStop
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, orderID, symbol, side, price, quantity, fee, feeCurrency, isMaker, time
+        case id, orderID, symbol, side, price, quantity, fee, feeCurrency, isMaker, time, venueStop
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,8 +56,16 @@ public struct Fill: Sendable, Hashable, Codable {
             fee: c.decode(Money.self, forKey: .fee),
             feeCurrency: c.decode(String.self, forKey: .feeCurrency),
             isMaker: c.decode(Bool.self, forKey: .isMaker),
-            time: c.decode(Timestamp.self, forKey: .time))
+            time: c.decode(Timestamp.self, forKey: .time),
+            venueStop: c.decodeIfPresent(VenueStop.self, forKey: .venueStop))
     }
+}
+
+/// A stop or target the venue holds on a position and triggers itself.
+public enum VenueStop: String, Sendable, Hashable, Codable, CaseIterable {
+    case stopLoss = "stop_loss"
+    case takeProfit = "take_profit"
+    case trailingStop = "trailing_stop"
 }
 
 private func check(_ condition: Bool, _ field: String, _ reason: @autoclosure () -> String) throws {

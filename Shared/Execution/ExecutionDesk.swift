@@ -299,7 +299,7 @@ public actor ExecutionDesk {
 
     func record(_ fill: Fill) async throws {
         guard try await ledger.record(fill) else { return }
-        _ = try await producer.send(try ExecutionMessages.fill(fill, venue: venue))
+        _ = try await producer.send(try ExecutionMessages.fill(fill, context: try await ledger.context(ofFill: fill.id), venue: venue))
     }
 
     func record(_ position: Position, details: BybitPositionRecord?, venueTime: Timestamp?) async throws {

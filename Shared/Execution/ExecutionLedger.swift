@@ -190,17 +190,30 @@ public struct ExecutionLedger: Sendable {
         let inserted = try await pool.execute(
                 """
                 INSERT INTO exec_fills (fill_id, client_order_id, venue_order_id, symbol, side, price, quantity, fee,
-                                        fee_currency, is_maker, filled_at)
+                                        fee_currency, is_maker, filled_at, venue_stop)
                 VALUES ($1, coalesce((SELECT client_order_id FROM exec_orders WHERE venue_order_id = $2 LIMIT 1), ''), $2, $3,
-                        $4, $5::numeric, $6::numeric, $7::numeric, $8, $9, $10)
+                        $4, $5::numeric, $6::numeric, $7::numeric, $8, $9, $10, $11)
                 ON CONFLICT (fill_id) DO NOTHING
                 """,
                 [fill.id, fill.orderID, fill.symbol.rawValue, fill.side.rawValue, fill.price, fill.quantity, fill.fee,
-                 fill.feeCurrency, fill.isMaker, fill.time.milliseconds])
+                 fill.feeCurrency, fill.isMaker, fill.time.milliseconds, fill.venueStop?.rawValue])
         guard inserted.affectedRows == 1 else { return false }
         try await linkFills(venueOrderID: fill.orderID)
         try await bookRealisedPnL(symbol: fill.symbol, newFill: fill)
         return true
+    }
+
+    /// What `exec.fills.v1` says of a recorded fill beyond the venue's report: the Keel order it
+    /// belongs to (client id and intent; empty for an order Keel did not place), its role (the
+    /// venue stop that placed it, else the order's), and the PnL it realised before its fee.
+    public func context(ofFill id: String) async throws -> (clientOrderID: String, intentID: String, role: String, realisedPnL: Money) {
+        let row = try await pool.execute(
+            """
+            SELECT f.client_order_id, coalesce(o.intent_id, ''), coalesce(f.venue_stop, o.role, ''), f.realised_pnl::text
+            FROM exec_fills f LEFT JOIN exec_orders o ON o.client_order_id = f.client_order_id AND f.client_order_id <> ''
+            WHERE f.fill_id = $1
+            """, [id]).single()
+        return (try row.string(0), try row.string(1), try row.string(2), Money(try FixedPoint(parsing: try row.string(3))))
     }
 
     /// Records the symbol's position; returns its new sequence number, or nil when the record

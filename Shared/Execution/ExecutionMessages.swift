@@ -15,12 +15,7 @@ enum ExecutionMessages {
         update.symbol = order.symbol.rawValue
         update.venue = venue
         update.side = Keel_V1_Side(order.side)
-        update.role = switch order.role {
-        case "entry": .entry
-        case "exit": .exit
-        case "take_profit": .takeProfit
-        default: .unspecified  // adopted: not placed by Keel
-        }
+        update.role = role(order.role)
         update.status = status(order.status)
         if let limit = order.limitPrice {
             update.orderType = .limit
@@ -41,10 +36,28 @@ enum ExecutionMessages {
         return OutgoingMessage(topic: Topic.execOrders.rawValue, key: order.symbol.rawValue, value: try update.serializedBytes())
     }
 
-    static func fill(_ fill: Fill, venue: Keel_V1_Venue) throws -> OutgoingMessage {
+    /// An order's role as recorded (`exec_orders.role`, or a fill's venue stop).
+    static func role(_ recorded: String) -> Keel_V1_OrderRole {
+        switch recorded {
+        case "entry": .entry
+        case "exit": .exit
+        case "take_profit": .takeProfit
+        case "stop_loss": .stopLoss
+        case "trailing_stop": .trailingStop
+        default: .unspecified  // adopted: not placed by Keel
+        }
+    }
+
+    static func fill(
+        _ fill: Fill, context: (clientOrderID: String, intentID: String, role: String, realisedPnL: Money), venue: Keel_V1_Venue
+    ) throws -> OutgoingMessage {
         var message = Keel_V1_Fill()
         message.fillID = fill.id
         message.venueOrderID = fill.orderID
+        message.clientOrderID = context.clientOrderID
+        message.intentID = context.intentID
+        message.role = role(context.role)
+        message.realisedPnl = Keel_V1_Decimal(context.realisedPnL)
         message.symbol = fill.symbol.rawValue
         message.venue = venue
         message.side = Keel_V1_Side(fill.side)

@@ -26,7 +26,8 @@ public struct RiskStartupState: Sendable {
     public var equity: (value: Money, time: Timestamp)?
     public var dayStart: Money?
     public var peak: Money?
-    public var closedTrades: [(fillID: String, trade: ClosedTrade)] = []
+    /// Recent fills that realised PnL, oldest first, with their venue order.
+    public var closedTrades: [(fillID: String, orderID: String, trade: ClosedTrade)] = []
     public var control = RiskControl()
 }
 
@@ -154,13 +155,14 @@ public struct RiskControlStore: Sendable {
             }
             let fills = try await connection.execute(
                 """
-                SELECT f.fill_id, f.symbol, f.realised_pnl - f.fee AS pnl, f.filled_at, coalesce(o.role, '') AS role
-                FROM exec_fills f LEFT JOIN exec_orders o ON o.client_order_id = f.client_order_id
-                WHERE f.realised_pnl <> 0 ORDER BY f.filled_at DESC LIMIT $1
+                SELECT f.fill_id, f.venue_order_id, f.symbol, f.realised_pnl - f.fee AS pnl, f.filled_at,
+                       coalesce(f.venue_stop, o.role, '') AS role
+                FROM exec_fills f LEFT JOIN exec_orders o ON o.client_order_id = f.client_order_id AND f.client_order_id <> ''
+                WHERE f.realised_pnl <> 0 ORDER BY f.filled_at DESC, f.fill_id DESC LIMIT $1
                 """, [trades])
             for row in fills.rows.reversed() {
                 state.closedTrades.append((
-                    try row.string("fill_id"),
+                    try row.string("fill_id"), try row.string("venue_order_id"),
                     ClosedTrade(
                         symbol: try Symbol(try row.string("symbol")), pnl: try row.decode(Money.self, "pnl"),
                         closedAt: Timestamp(milliseconds: try row.int64("filled_at")), stoppedOut: try row.string("role") == "stop_loss")))

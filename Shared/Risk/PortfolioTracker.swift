@@ -23,6 +23,8 @@ public struct PortfolioTracker: Sendable {
     private var idOrder: [String] = []
     private var idOrderStart = 0
     private var lastCandle: [Symbol: (open: Timestamp, close: Price)] = [:]
+    /// The venue order of each symbol's latest closing fill.
+    private var lastClosingOrder: [Symbol: String] = [:]
 
     /// What risk deciding under `settings` keeps: the correlation window's returns and the
     /// performance look-back's trades (at least 50).
@@ -84,6 +86,23 @@ public struct PortfolioTracker: Sendable {
     public mutating func record(_ trade: ClosedTrade) {
         account.closedTrades.append(trade)
         if account.closedTrades.count > tradesKept { account.closedTrades.removeFirst(account.closedTrades.count - tradesKept) }
+    }
+
+    /// Records a fill that realised PnL (net of its fee). The fills of one closing order (a stop
+    /// walking the book fills several times) add up to one closed trade, so a stop-out counts
+    /// once towards loss streaks and performance, as a backtest counts it.
+    public mutating func record(closingFill trade: ClosedTrade, order: String) {
+        defer { lastClosingOrder[trade.symbol] = order }
+        guard lastClosingOrder[trade.symbol] == order,
+              let index = account.closedTrades.lastIndex(where: { $0.symbol == trade.symbol }),
+              let pnl = try? account.closedTrades[index].pnl + trade.pnl
+        else {
+            record(trade)
+            return
+        }
+        let held = account.closedTrades[index]
+        account.closedTrades[index] = ClosedTrade(
+            symbol: trade.symbol, pnl: pnl, closedAt: max(held.closedAt, trade.closedAt), stoppedOut: held.stoppedOut || trade.stoppedOut)
     }
 
     public mutating func noteDecided(_ intentID: String) {

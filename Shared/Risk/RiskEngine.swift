@@ -235,10 +235,14 @@ private struct Evaluation {
         }
     }
 
-    /// A fresh mark for `symbol`, if one is known: at most `maxMarkAgeMs` from now (or, without
-    /// clock checks, from the intent's creation).
+    /// The time the market-timed rules (mark age, cooldowns) measure from: now when clock checks
+    /// are on (live), else the intent's creation, on the clock of the market that made it (paper
+    /// trading against a replayed market, where the service's own clock is a different time).
+    var marketNow: Timestamp { settings.sanity.clockChecks ? context.now : intent.createdAt }
+
+    /// A fresh mark for `symbol`, if one is known: at most `maxMarkAgeMs` from `marketNow`.
     func mark(_ symbol: Symbol) -> Price? {
-        let reference = settings.sanity.clockChecks ? context.now : intent.createdAt
+        let reference = marketNow
         guard let state = context.market[symbol], let mark = state.mark, mark.isPositive, let time = state.markTime,
               abs(reference.milliseconds - time.milliseconds) <= settings.sanity.maxMarkAgeMs
         else { return nil }
@@ -314,7 +318,7 @@ private struct Evaluation {
             let streak = account.closedTrades.reversed().prefix { $0.pnl.isNegative }
             let needed = settings.losses.consecutiveLosses
             if streak.count >= needed, let last = streak.first,
-               context.now.milliseconds - last.closedAt.milliseconds < settings.losses.lossCooldownMs {
+               marketNow.milliseconds - last.closedAt.milliseconds < settings.losses.lossCooldownMs {
                 let until = Timestamp(milliseconds: last.closedAt.milliseconds + settings.losses.lossCooldownMs)
                 reject(.lossStreakCooldown, .lossStreakCooldown, "\(streak.count) losses in a row (limit \(needed)): no entries until \(until)")
             } else {
@@ -323,7 +327,7 @@ private struct Evaluation {
         }
         if enabled(.stopOutCooldown) {
             if let stopped = account.closedTrades.last(where: { $0.symbol == intent.symbol && $0.stoppedOut }),
-               context.now.milliseconds - stopped.closedAt.milliseconds < settings.losses.stopOutCooldownMs {
+               marketNow.milliseconds - stopped.closedAt.milliseconds < settings.losses.stopOutCooldownMs {
                 let until = Timestamp(milliseconds: stopped.closedAt.milliseconds + settings.losses.stopOutCooldownMs)
                 reject(.stopOutCooldown, .stopOutCooldown, "\(intent.symbol) was stopped out at \(stopped.closedAt): no entry until \(until)")
             } else {

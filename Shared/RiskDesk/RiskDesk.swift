@@ -90,7 +90,9 @@ public actor RiskDesk {
         for (position, sequence) in state.positions { tracker.apply(position, sequence: sequence) }
         if let equity = state.equity { tracker.apply(equity: equity.value, at: equity.time) }
         tracker.restore(dayStart: state.dayStart, dayOf: clock.now(), peak: state.peak)
-        for (fillID, trade) in state.closedTrades where seenFills.insert(fillID).inserted { tracker.record(trade) }
+        for fill in state.closedTrades where seenFills.insert(fill.fillID).inserted {
+            tracker.record(closingFill: fill.trade, order: fill.orderID)
+        }
         apply(state.control)
         started = true
         logger.info("risk state rebuilt", metadata: [
@@ -230,10 +232,11 @@ public actor RiskDesk {
         tracker.apply(equity: equity, at: time)
     }
 
-    /// A closing fill (realised PnL not zero) is a closed trade; each fill id counts once.
-    public func apply(closedTrade trade: ClosedTrade, fillID: String) {
+    /// A closing fill (realised PnL not zero) of venue order `orderID`; each fill id counts once,
+    /// and an order's fills make one closed trade.
+    public func apply(closingFill trade: ClosedTrade, fillID: String, orderID: String) {
         guard seenFills.insert(fillID).inserted else { return }
-        tracker.record(trade)
+        tracker.record(closingFill: trade, order: orderID)
     }
 
     public func apply(mark: Price, at time: Timestamp, symbol: Symbol) {

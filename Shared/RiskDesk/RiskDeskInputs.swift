@@ -73,9 +73,11 @@ extension RiskDesk {
                 let realised = try Self.decimal(fill.realisedPnl)
                 guard !realised.isZero, !fill.fillID.isEmpty else { return }
                 let pnl = try realised.subtracting(try Self.decimal(fill.fee))
-                apply(closedTrade: ClosedTrade(
-                    symbol: try Symbol(fill.symbol), pnl: Money(pnl), closedAt: Timestamp(milliseconds: fill.timeMs),
-                    stoppedOut: fill.role == .stopLoss), fillID: fill.fillID)
+                apply(
+                    closingFill: ClosedTrade(
+                        symbol: try Symbol(fill.symbol), pnl: Money(pnl), closedAt: Timestamp(milliseconds: fill.timeMs),
+                        stoppedOut: fill.role == .stopLoss),
+                    fillID: fill.fillID, orderID: fill.venueOrderID)
             case Topic.mdTickers.rawValue:
                 let ticker = try Keel_V1_Ticker(serializedBytes: message.value)
                 let mark = try Self.decimal(ticker.markPrice)

@@ -382,5 +382,15 @@ public enum KeelMigrations {
                 LEFT JOIN live_daily_pnl AS live ON live.day = days.day;
                 """
         ),
+        Migration(
+            version: 11,
+            name: "fill_venue_stops",
+            sql: """
+                -- The venue-side stop or target whose trigger placed a fill's order (stop_loss,
+                -- take_profit, trailing_stop; NULL: an order placed by Keel or by hand): how risk
+                -- tells a stop-out from any other closing fill.
+                ALTER TABLE exec_fills ADD COLUMN venue_stop text;
+                """
+        ),
     ]
 }

@@ -72,6 +72,21 @@ struct BybitWebSocketDecodingTests {
         #expect(payments == [try FundingPayment(id: "f-1", symbol: try Symbol("BTCUSDT"), paid: try Money(parsing: "0.06"), time: Timestamp(milliseconds: 1_767_225_600_000))])
     }
 
+    @Test func aFillOfThePositionsOwnStopSaysWhichStop() throws {
+        func execution(_ id: String, stopOrderType: String?) -> String {
+            let stop = stopOrderType.map { #","stopOrderType":""# + $0 + #"""# } ?? ""
+            return #"{"execId":""# + id + #"","orderId":"o","symbol":"BTCUSDT","side":"Sell","execPrice":"60000","execQty":"0.01","execFee":"0.33","execType":"Trade","isMaker":false,"execTime":"1""# + stop + "}"
+        }
+        let items = [
+            execution("sl", stopOrderType: "StopLoss"), execution("psl", stopOrderType: "PartialStopLoss"),
+            execution("tp", stopOrderType: "TakeProfit"), execution("ts", stopOrderType: "TrailingStop"),
+            execution("own", stopOrderType: ""), execution("conditional", stopOrderType: "Stop"), execution("old", stopOrderType: nil),
+        ]
+        let frame = try push(#"{"id":"1","topic":"execution","creationTime":1,"data":["# + items.joined(separator: ",") + "]}")
+        guard case .executions(let fills)? = try BybitPrivateStream.decode(frame) else { Issue.record("expected fills"); return }
+        #expect(fills.map(\.venueStop) == [.stopLoss, .stopLoss, .takeProfit, .trailingStop, nil, nil, nil])
+    }
+
     @Test func ordersTheVenueMadeItselfAreLeftOut() throws {
         // A position's stop-loss order has no orderLinkId: not a client's order.
         let stopOrder = limitOrderItem.replacingOccurrences(of: #""orderLinkId":"keel-1""#, with: #""orderLinkId":"""#)

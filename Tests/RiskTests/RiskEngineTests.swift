@@ -323,6 +323,16 @@ struct RiskLossLimitTests {
         #expect(F.assess(try F.entry(), F.context(account: stopped(F.btc, ago: 3_599_999))).decision.rejection == .stopOutCooldown)
         #expect(F.assess(try F.entry(), F.context(account: stopped(F.btc, ago: 3_600_000))).decision.approval != nil)
         #expect(F.assess(try F.entry(), F.context(account: stopped(F.eth, ago: 1000))).decision.approval != nil)
+
+        // Paper trading against a replayed market (no clock checks): the cooldown runs on the
+        // market's clock, from the intent's creation, whatever the service's clock says.
+        let monthsLater = Timestamp(milliseconds: F.close.milliseconds + 300 * 86_400_000)
+        var replay = RiskSettings()
+        replay.sanity.clockChecks = false
+        let replayed = F.assess(try F.entry(), F.context(account: stopped(F.btc, ago: 1000), now: monthsLater), settings: replay)
+        #expect(replayed.decision.rejection == .stopOutCooldown)
+        let live = F.assess(try F.entry(), F.context(account: stopped(F.btc, ago: 1000), now: monthsLater))
+        #expect(F.verdict(live, .stopOutCooldown)?.outcome == .pass)
     }
 }
 

@@ -123,7 +123,7 @@ public struct StrategyDesk: BacktestDesk {
             let trade = venue.trades[tradesSeen]
             let cause = venue.tradeExitCauses[tradesSeen]
             tracker.record(ClosedTrade(
-                symbol: trade.symbol, pnl: trade.pnl, closedAt: trade.exitTime, stoppedOut: cause == .stopLoss || cause == .trailingStop))
+                symbol: trade.symbol, pnl: trade.pnl, closedAt: trade.exitTime, stoppedOut: cause == .stopLoss))
             tradesSeen += 1
         }
     }

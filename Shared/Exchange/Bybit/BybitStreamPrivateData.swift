@@ -9,7 +9,7 @@ struct BybitStreamExecution: Decodable {
     let funding: FundingPayment?
 
     enum CodingKeys: String, CodingKey {
-        case execId, orderId, symbol, side, execPrice, execQty, execFee, feeCurrency, isMaker, execTime, execType
+        case execId, orderId, symbol, side, execPrice, execQty, execFee, feeCurrency, isMaker, execTime, execType, stopOrderType
     }
 
     init(from decoder: any Decoder) throws {
@@ -38,9 +38,21 @@ struct BybitStreamExecution: Decodable {
         let currency = (try? c.bybitString(.feeCurrency)).flatMap { $0.isEmpty ? nil : $0 } ?? "USDT"
         let isMaker = try c.bybitBool(.isMaker)
         let time = Timestamp(milliseconds: try c.bybitInteger(.execTime))
+        let stop = Self.venueStop(c.contains(.stopOrderType) ? try c.bybitString(.stopOrderType) : "")
         fill = try validated(field: jsonPath(c.codingPath)) {
             try Fill(id: id, orderID: orderID, symbol: symbol, side: side, price: price, quantity: quantity,
-                     fee: fee, feeCurrency: currency, isMaker: isMaker, time: time)
+                     fee: fee, feeCurrency: currency, isMaker: isMaker, time: time, venueStop: stop)
+        }
+    }
+
+    /// Bybit's `stopOrderType` for a position's own stops (the partial TP/SL mode's too); any
+    /// other (a conditional order Keel placed, "UNKNOWN", "") is nil.
+    static func venueStop(_ stopOrderType: String) -> VenueStop? {
+        switch stopOrderType {
+        case "StopLoss", "PartialStopLoss": .stopLoss
+        case "TakeProfit", "PartialTakeProfit": .takeProfit
+        case "TrailingStop": .trailingStop
+        default: nil
         }
     }
 }

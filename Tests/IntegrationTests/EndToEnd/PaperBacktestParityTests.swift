@@ -1,0 +1,163 @@
+import Backtest
+import Core
+import ExchangeSimulator
+import Foundation
+import MarketData
+import OrderManagement
+import Store
+import Testing
+
+/// The same one-minute candles through the paper stack (simulator replay → marketdata →
+/// signals → risk → execution, separate processes over a real broker, PostgreSQL and Redis)
+/// and through the backtester with the stack's own configuration: the same intents, the same
+/// decisions and the same trades.
+///
+/// Both sides fill market orders, stops and targets differently inside a minute (the simulator
+/// walks its synthetic book along a 250 ms price path; the backtester takes one tick of slippage
+/// on its three-leg path), so the scripted market decides on bars followed by flat ones and
+/// reaches every stop and target with a gap: then the two differ only by the book walk, and
+/// fill prices must agree within `priceTolerance`. Times agree to the minute (the stack's
+/// orders arrive seconds into the minute after the deciding bar; the backtester's at its open).
+@Suite("Paper/backtest parity", .serialized)
+struct PaperBacktestParityTests {
+    static let symbol = try! Symbol("BTCUSDT")
+    static let origin: Int64 = 1_767_571_200_000
+    static func minute(_ index: Int) -> Timestamp { Timestamp(milliseconds: origin + Int64(index) * 60_000) }
+
+    /// From 2026-01-05 00:00 UTC: the end-to-end test's fall and rise (bars open at their close,
+    /// ±50 wicks) to a MACD cross up on bar 90 (close 28 600): a long. Flat at 28 600, then a
+    /// gap to 29 100 takes its target (29 050). Four bars falling 200 cross MACD down on bar 99
+    /// (close 28 300): a short. Flat, then a gap to 28 900 stops it out. The flat tail gives one
+    /// more signal a few bars later, which risk refuses: the stop-out's cooldown.
+    static let bars: [(open: Int, high: Int, low: Int, close: Int)] = {
+        let steps = Array(repeating: -100, count: 40) + Array(repeating: 100, count: 30)
+            + Array(repeating: -100, count: 12) + Array(repeating: 100, count: 8)
+        var closes = steps.reduce(into: [30_000]) { closes, step in closes.append(closes.last! + step) }
+        closes += [28_900, 28_700, 28_500, 28_300]
+        var bars = closes.map { (open: $0, high: $0 + 50, low: $0 - 50, close: $0) }
+        bars.insert(contentsOf: Self.flat(3, at: 28_600) + Self.flat(2, at: 29_100), at: 91)
+        return bars + Self.flat(3, at: 28_300) + Self.flat(600, at: 28_900)
+    }()
+
+    static func flat(_ count: Int, at price: Int) -> [(open: Int, high: Int, low: Int, close: Int)] {
+        Array(repeating: (open: price, high: price, low: price, close: price), count: count)
+    }
+
+    static let marketCSV: String = {
+        var lines = ["timestamp,open,high,low,close,volume"]
+        for (index, bar) in bars.enumerated() {
+            lines.append("\(minute(index).milliseconds),\(bar.open),\(bar.high),\(bar.low),\(bar.close),1")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    /// Play starts at bar 81 (100 s of market before the first decision at 6 market minutes a
+    /// real one); the comparison covers bars opening before bar 110.
+    static let playFrom = minute(81)
+    static let compareBefore = minute(110)
+    /// The simulator's book: level n from the touch holds (n + 1 … n + 2) × 5 000 USDT, so a
+    /// 100 000 USDT order walks about 6 ticks; ten ticks of BTCUSDT (0.10) bound the difference.
+    static let priceTolerance = try! FixedPoint(parsing: "1.0")
+
+    @Test func theBacktesterMakesThePaperStacksTrades() async throws {
+        try await TradingStack.run(
+            market: .init(csv: Self.marketCSV, start: "2026-01-05T01:21:00Z", speed: 6), symbols: [Self.symbol.rawValue], compare)
+    }
+
+    func compare(_ stack: TradingStack) async throws {
+        let pool = PostgresPool(config: stack.stack.config.postgres)
+        defer { Task { await pool.close() } }
+        let candles = CandleStore(pool: pool)
+        let lastBar = Self.compareBefore.adding(milliseconds: -60_000)
+        try await BusTesting.waitUntil("the stack to store the last compared candle", timeout: .seconds(600)) {
+            try await !candles.candles(symbol: Self.symbol, timeframe: .m1, from: lastBar, through: lastBar).isEmpty
+        }
+
+        // The backtest, on the candles marketdata stored, with the stack's configuration and the
+        // simulator's account: 100 000 USDT, Bybit's fees, no funding inside the window.
+        let stored = try await StoredBars.load(
+            from: candles, symbol: Self.symbol, timeframe: .m1, from: Self.minute(0), through: Self.compareBefore.adding(milliseconds: -1))
+        #expect(stored.candles.count == 110)
+        #expect(
+            stored.candles.map { [$0.open, $0.high, $0.low, $0.close].map(\.value) }
+                == Self.bars.prefix(110).map { [$0.open, $0.high, $0.low, $0.close].map { FixedPoint(integer: Int64($0)) } },
+            "the stack's candles are the replayed file's")
+        let config = stack.stack.config
+        let setup = BacktestSetup(
+            sources: [.bars(stored, source: "the stack's candles")], timeframe: .m1, repairs: [], from: nil, to: nil,
+            strategy: .macdRSI(config.signals.strategies[0], risk: config.risk, policy: ExecutionPolicy(config.execution)),
+            venue: VenueSettings(slippage: .ticks(1)),
+            startingEquity: Money(FixedPoint(integer: 100_000)), parallelism: 1)
+        let backtest = try setup.run(on: try setup.load().market, tradingFrom: Self.playFrom)
+        let decided = try #require(backtest.decisions)
+        #expect(decided.intents == 3 && decided.approved == 2 && decided.rejected == ["stop_out_cooldown": 1], "the scripted market's decisions")
+
+        // The stack decides the same intents the same way.
+        try await BusTesting.waitUntil("risk to decide the compared intents", timeout: .seconds(120)) {
+            try await Self.liveDecisions(pool).intents >= decided.intents
+        }
+        try await Task.sleep(for: .seconds(2))
+        let live = try await Self.liveDecisions(pool)
+        #expect(live == decided, "live \(live), backtest \(decided)")
+
+        // And makes the same trades.
+        let liveTrades = try FillRoundTrips.trades(try await Self.liveFills(pool))
+        print("[parity] backtest: \(backtest.trades.map(Self.describe))")
+        print("[parity] paper:    \(liveTrades.map(Self.describe))")
+        #expect(liveTrades.count == backtest.trades.count)
+        for (paper, tested) in zip(liveTrades, backtest.trades) {
+            #expect(paper.symbol == tested.symbol && paper.side == tested.side && paper.quantity == tested.quantity)
+            #expect(Self.minuteOf(paper.entryTime) == Self.minuteOf(tested.entryTime), "entered in the same minute")
+            #expect(Self.minuteOf(paper.exitTime) == Self.minuteOf(tested.exitTime), "exited in the same minute")
+            #expect(try Self.apart(paper.entryPrice.value, tested.entryPrice.value) <= Self.priceTolerance)
+            #expect(try Self.apart(paper.exitPrice.value, tested.exitPrice.value) <= Self.priceTolerance)
+            let pnlTolerance = try paper.quantity.value.multiplied(by: try Self.priceTolerance.adding(Self.priceTolerance))
+            #expect(try Self.apart(paper.pnl.value, tested.pnl.value) <= pnlTolerance)
+        }
+    }
+
+    /// Risk's decisions on the strategy's intents for candles before the compared end.
+    static func liveDecisions(_ pool: PostgresPool) async throws -> DecisionCounts {
+        var counts = DecisionCounts()
+        let rows = try await pool.execute("SELECT intent::text, approved, reason FROM risk_decisions").rows
+        for row in rows {
+            let intent = try JSONDecoder().decode(Intent.self, from: Data(try row.string(0).utf8))
+            guard intent.candleTime < compareBefore else { continue }
+            counts.intents += 1
+            if try row.string(1) == "t" {
+                counts.approved += 1
+            } else {
+                counts.rejected[try row.optionalString(2) ?? "", default: 0] += 1
+            }
+        }
+        return counts
+    }
+
+    /// Every fill execution recorded before the compared end, in the venue's order.
+    static func liveFills(_ pool: PostgresPool) async throws -> [Fill] {
+        let rows = try await pool.execute(
+            """
+            SELECT fill_id, venue_order_id, side, price::text, quantity::text, fee::text, is_maker, filled_at
+            FROM exec_fills WHERE symbol = $1 AND filled_at < $2 ORDER BY filled_at, fill_id
+            """, [symbol.rawValue, compareBefore.milliseconds]).rows
+        return try rows.map { row in
+            let side = try #require(Side(rawValue: try row.string(2)), "exec_fills side")
+            return try Fill(
+                id: try row.string(0), orderID: try row.string(1), symbol: symbol, side: side,
+                price: try Price(parsing: try row.string(3)), quantity: try Quantity(parsing: try row.string(4)),
+                fee: try Money(parsing: try row.string(5)), feeCurrency: "USDT", isMaker: try row.string(6) == "t",
+                time: Timestamp(milliseconds: try row.int64(7)))
+        }
+    }
+
+    static func minuteOf(_ time: Timestamp) -> Int64 { time.milliseconds / 60_000 }
+
+    static func apart(_ a: FixedPoint, _ b: FixedPoint) throws -> FixedPoint {
+        let difference = try a.subtracting(b)
+        return difference.isNegative ? try difference.negated() : difference
+    }
+
+    static func describe(_ trade: BacktestTrade) -> String {
+        "\(trade.side) \(trade.quantity) \(trade.entryTime)@\(trade.entryPrice) → \(trade.exitTime)@\(trade.exitPrice) pnl \(trade.pnl)"
+    }
+}
