@@ -22,7 +22,6 @@ public struct PortfolioTracker: Sendable {
     /// Decided ids, oldest first, from `idOrderStart` (those before it are forgotten).
     private var idOrder: [String] = []
     private var idOrderStart = 0
-    private var lastCandle: [Symbol: (open: Timestamp, close: Price)] = [:]
     /// The venue order of each symbol's latest closing fill.
     private var lastClosingOrder: [Symbol: String] = [:]
 
@@ -141,24 +140,10 @@ public struct PortfolioTracker: Sendable {
         market[symbol] = state
     }
 
-    /// Applies a closed candle: its return from the previous close and the ATR fraction (Wilder's
-    /// average of true range over close, 14 bars). Out-of-order or repeated candles are ignored.
+    /// Applies a closed candle of `symbol` (`MarketState.applyCandle`), in place: one lookup,
+    /// and the returns are not copied.
     public mutating func applyCandle(symbol: Symbol, openTime: Timestamp, high: Price, low: Price, close: Price) {
-        if let last = lastCandle[symbol], openTime <= last.open { return }
-        // Taken out of the dictionary so that appending does not copy the returns every candle.
-        var state = market.removeValue(forKey: symbol) ?? MarketState()
-        let closeValue = Decimals.double(close.value)
-        if let previous = lastCandle[symbol].map({ Decimals.double($0.close.value) }), previous > 0, closeValue > 0 {
-            state.returns.append(closeValue / previous - 1)
-            if state.returns.count > returnsKept { state.returns.removeFirst(state.returns.count - returnsKept) }
-            let trueHigh = max(Decimals.double(high.value), previous)
-            let trueLow = min(Decimals.double(low.value), previous)
-            let range = (trueHigh - trueLow) / closeValue
-            state.atrFraction = state.atrFraction.map { ($0 * 13 + range) / 14 } ?? range
-        }
-        state.returnsEnd = openTime
-        market[symbol] = state
-        lastCandle[symbol] = (openTime, close)
+        market[symbol, default: MarketState()].applyCandle(openTime: openTime, high: high, low: low, close: close, returnsKept: returnsKept)
     }
 
     // MARK: Deciding

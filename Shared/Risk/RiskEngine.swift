@@ -14,7 +14,8 @@ import Core
 public struct RiskEngine: Sendable {
     public let settings: RiskSettings
     /// Whether verdicts carry their explanation. A backtest deciding millions of intents turns
-    /// it off: the decisions are the same, only the `detail` texts are empty.
+    /// it off: the decisions are the same, only the `detail` texts are empty, and a refused
+    /// entry's sizing rules are not worked through.
     public let explains: Bool
 
     public init(settings: RiskSettings = RiskSettings(), explains: Bool = true) {
@@ -145,6 +146,9 @@ private struct Evaluation {
         try priceVsMark()
         try lossLimits()
         exposureCounts()
+        // Sizing cannot change a decision already refused; without explanations nobody reads
+        // its verdicts, so a backtest refusing millions of intents skips the work.
+        if !explains, rejected { return }
         guard let limits, let distance else {
             skip(Self.sizingRules, limits == nil ? "no instrument limits" : "no usable stop")
             return

@@ -50,6 +50,8 @@ public struct MarketState: Sendable, Hashable, Codable {
     public var returns: [Double]
     /// Open time of the candle the last return ends at.
     public var returnsEnd: Timestamp?
+    /// That candle's close, where the next return starts.
+    public var lastClose: Price?
 
     public init(mark: Price? = nil, markTime: Timestamp? = nil, atrFraction: Double? = nil, returns: [Double] = [], returnsEnd: Timestamp? = nil) {
         self.mark = mark
@@ -57,6 +59,24 @@ public struct MarketState: Sendable, Hashable, Codable {
         self.atrFraction = atrFraction
         self.returns = returns
         self.returnsEnd = returnsEnd
+    }
+
+    /// A closed candle: its return from the previous close and the ATR fraction (Wilder's
+    /// average of true range over close, 14 bars), keeping the last `returnsKept` returns.
+    /// Out-of-order or repeated candles are ignored.
+    mutating func applyCandle(openTime: Timestamp, high: Price, low: Price, close: Price, returnsKept: Int) {
+        if let end = returnsEnd, openTime <= end { return }
+        let closeValue = Decimals.double(close.value)
+        if let previous = lastClose.map({ Decimals.double($0.value) }), previous > 0, closeValue > 0 {
+            returns.append(closeValue / previous - 1)
+            if returns.count > returnsKept { returns.removeFirst(returns.count - returnsKept) }
+            let trueHigh = max(Decimals.double(high.value), previous)
+            let trueLow = min(Decimals.double(low.value), previous)
+            let range = (trueHigh - trueLow) / closeValue
+            atrFraction = atrFraction.map { ($0 * 13 + range) / 14 } ?? range
+        }
+        returnsEnd = openTime
+        lastClose = close
     }
 }
 

@@ -98,6 +98,12 @@ struct RiskPropertyTests {
             }
 
             let assessment = RiskEngine(settings: settings).assess(intent, context: context)
+            // Without explanations (a backtest) the decision and the breaker are the same.
+            let unexplained = RiskEngine(settings: settings, explains: false).assess(intent, context: context)
+            let sized = { (approval: RiskApproval?) in approval.map { [$0.quantity.value, $0.leverage, $0.riskAmount.value, $0.notional.value] } }
+            #expect(sized(unexplained.decision.approval) == sized(assessment.decision.approval))
+            #expect(unexplained.decision.rejection == assessment.decision.rejection)
+            #expect(unexplained.trippedBreaker.map { _ in true } == assessment.trippedBreaker.map { _ in true })
             switch assessment.decision {
             case .rejected(let reason, _):
                 rejections[reason, default: 0] += 1
