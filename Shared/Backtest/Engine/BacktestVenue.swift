@@ -83,6 +83,10 @@ public struct BacktestVenue: Sendable {
     /// Whether a bar of `symbol` can change anything (something is open or on its way).
     public func isActive(_ symbol: Symbol) -> Bool { books[symbol]?.isActive ?? false }
 
+    /// A bar of a symbol that is not active: all it changes is the last price. The loop calls
+    /// this instead of `run`, which would do the same after building the bar.
+    public mutating func noteClose(_ close: Int64, symbol: Symbol) { books[symbol]?.lastPrice = close }
+
     /// Symbols with an open position, in order.
     public var openSymbols: [Symbol] { openSet.sorted() }
 }

@@ -79,7 +79,12 @@ public struct Backtester: Sendable {
             closing.removeAll(keepingCapacity: true)
             for index in market.series.indices where cursors[index] < market.series[index].count
                 && market.series[index].openTimes[cursors[index]] == moment {
-                try venue.run(market.series[index].venueBar(cursors[index]), symbol: market.series[index].symbol)
+                let symbol = market.series[index].symbol
+                if venue.isActive(symbol) {
+                    try venue.run(market.series[index].venueBar(cursors[index]), symbol: symbol)
+                } else {
+                    venue.noteClose(market.series[index].closes[cursors[index]], symbol: symbol)
+                }
                 closing.append((index, cursors[index]))
                 cursors[index] += 1
             }
