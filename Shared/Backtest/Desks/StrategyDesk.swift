@@ -26,7 +26,7 @@ public struct StrategyDesk: BacktestDesk {
     private let seriesIndex: [Symbol: Int]
     private var sequence: UInt64 = 0
     private var trades: [(plan: TradePlan, state: TradeState)] = []
-    private var tradesSeen = 0
+    private var fillsSeen = 0
     public private(set) var decisions = DecisionCounts()
 
     /// `strategies[i]` trades `market.series[i]`.
@@ -45,7 +45,7 @@ public struct StrategyDesk: BacktestDesk {
     public mutating func onClose(
         at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, trading: Bool, venue: inout BacktestVenue
     ) throws {
-        try recordClosedTrades(venue)
+        try recordClosingFills(venue)
         tracker.apply(equity: try RoundTripTally.money(venue.equity), at: time)
         try manageTrades(at: time, &venue)
         for (index, bar) in closing {
@@ -118,13 +118,20 @@ public struct StrategyDesk: BacktestDesk {
         fedThrough[series.symbol] = bar
     }
 
-    private mutating func recordClosedTrades(_ venue: BacktestVenue) throws {
-        while tradesSeen < venue.trades.count {
-            let trade = venue.trades[tradesSeen]
-            let cause = venue.tradeExitCauses[tradesSeen]
-            tracker.record(ClosedTrade(
-                symbol: trade.symbol, pnl: trade.pnl, closedAt: trade.exitTime, stoppedOut: cause == .stopLoss))
-            tradesSeen += 1
+    /// Closing fills as the risk service hears of them from execution: each fill that realised
+    /// PnL, net of its fee, the fills of one order making one closed trade (a venue stop, target
+    /// or liquidation closes in one fill).
+    private mutating func recordClosingFills(_ venue: BacktestVenue) throws {
+        while fillsSeen < venue.fills.count {
+            let fill = venue.fills[fillsSeen]
+            let order = if case .order(let id) = fill.cause { id } else { "\(fill.cause) \(fillsSeen)" }
+            fillsSeen += 1
+            guard fill.realisedPnl != 0 else { continue }
+            tracker.record(
+                closingFill: ClosedTrade(
+                    symbol: fill.symbol, pnl: try RoundTripTally.money(fill.realisedPnl - fill.fee), closedAt: fill.time,
+                    stoppedOut: fill.cause == .stopLoss),
+                order: order)
         }
     }
 

@@ -142,7 +142,6 @@ extension BacktestVenue {
             book.tally = tally
             if book.position.size == 0 || (before > 0) != (book.position.size > 0) {
                 trades.append(try tally.trade(symbol: symbol, exitTime: time, instrument: book.instrument))
-                tradeExitCauses.append(cause)
                 book.tally = nil
                 book.stopLoss = nil
                 book.takeProfit = nil

@@ -29,8 +29,6 @@ public struct BacktestVenue: Sendable {
     public internal(set) var fills: [VenueFill] = []
     public internal(set) var fundingPayments: [FundingPayment] = []
     public internal(set) var trades: [BacktestTrade] = []
-    /// What closed each of `trades`.
-    public internal(set) var tradeExitCauses: [FillCause] = []
     var books: [Symbol: SymbolBook] = [:]
     var orders: [String: VenueOrderState] = [:]
     /// Symbols with an open position (kept by each fill, so reading it costs nothing per symbol).
