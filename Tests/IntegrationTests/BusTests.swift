@@ -157,6 +157,25 @@ struct BusTests {
         #expect(try await ConsumerLag.measure(config: config, group: group, topics: [topic]).map(\.lag) == [0])
     }
 
+    @Test("stopping commits what was handled, without waiting for the background committer")
+    func stoppingCommits() async throws {
+        var config = try TestEnvironment.kafka()
+        // Only the close can commit within this test.
+        config.autoCommitIntervalMs = 600_000
+        let topic = try await BusTesting.makeTopic("close-commit", partitions: 1)
+        let group = TestEnvironment.uniqueName("g")
+        let producer = try KafkaProducer(config: config, logger: logger)
+        defer { producer.close() }
+        try await BusTesting.produce((0..<5).map { (key: "ETHUSDT", value: "m\($0)") }, to: topic, producer: producer)
+        let received = Received()
+        let consumer = try KafkaConsumer(config: config, groupID: group, topics: [topic], deadLetters: producer, logger: logger)
+        let run = BusTesting.start(consumer) { received.append($0) }
+        try await BusTesting.waitUntil("m0...m4") { received.count >= 5 }
+        consumer.stop()
+        try await run.value
+        #expect(try await ConsumerLag.measure(config: config, group: group, topics: [topic]).map(\.lag) == [0])
+    }
+
     @Test("a producer reports delivery failure for a topic that cannot exist")
     func deliveryFailure() async throws {
         var config = try TestEnvironment.kafka()
