@@ -62,7 +62,16 @@ public final class KafkaConsumer: Sendable {
 
     /// Consumes until `stop()` is called or the task is cancelled, then commits and closes.
     public func run(_ handler: Handler) async throws {
-        defer { close() }
+        do {
+            try await consume(handler)
+        } catch {
+            await closeOnOwnThread()
+            throw error
+        }
+        await closeOnOwnThread()
+    }
+
+    private func consume(_ handler: Handler) async throws {
         // Failed attempts at the message each partition is stuck on, for the backoff.
         var failures: [PartitionID: (offset: Int64, attempts: Int)] = [:]
         while !isStopping {
@@ -190,6 +199,12 @@ public final class KafkaConsumer: Sendable {
             return false
         }
         return true
+    }
+
+    /// `close` on the consumer's own thread, as polls run: it may wait seconds for the broker,
+    /// which must not hold a thread of the shared pool.
+    private func closeOnOwnThread() async {
+        _ = try? await queue.run { [self] in close() }
     }
 
     /// How long closing may wait for the broker: with it gone, committing and leaving the group
