@@ -203,17 +203,16 @@ public struct ExecutionLedger: Sendable {
         return true
     }
 
-    /// What `exec.fills.v1` says of a recorded fill beyond the venue's report: the Keel order it
-    /// belongs to (client id and intent; empty for an order Keel did not place), its role (the
-    /// venue stop that placed it, else the order's), and the PnL it realised before its fee.
-    public func context(ofFill id: String) async throws -> (clientOrderID: String, intentID: String, role: String, realisedPnL: Money) {
+    /// What `exec.fills.v1` says of a recorded fill beyond the venue's report.
+    public func context(ofFill id: String) async throws -> FillContext {
         let row = try await pool.execute(
             """
-            SELECT f.client_order_id, coalesce(o.intent_id, ''), coalesce(f.venue_stop, o.role, ''), f.realised_pnl::text
-            FROM exec_fills f LEFT JOIN exec_orders o ON o.client_order_id = f.client_order_id AND f.client_order_id <> ''
-            WHERE f.fill_id = $1
+            SELECT f.client_order_id, r.intent_id, r.role, f.realised_pnl::text
+            FROM exec_fills f JOIN exec_fill_roles r USING (fill_id) WHERE f.fill_id = $1
             """, [id]).single()
-        return (try row.string(0), try row.string(1), try row.string(2), Money(try FixedPoint(parsing: try row.string(3))))
+        return FillContext(
+            clientOrderID: try row.string(0), intentID: try row.string(1), role: try row.string(2),
+            realisedPnL: Money(try FixedPoint(parsing: try row.string(3))))
     }
 
     /// Records the symbol's position; returns its new sequence number, or nil when the record
@@ -342,4 +341,14 @@ struct LedgerRowError: Error, CustomStringConvertible {
     var table = "exec_orders"
     let column: String
     var description: String { "\(table).\(column) holds a value Keel does not know" }
+}
+
+/// A recorded fill's place in Keel's books: the Keel order it belongs to (client id and intent;
+/// empty for an order Keel did not place), its role (`exec_fill_roles`), and the PnL it realised
+/// before its fee.
+public struct FillContext: Sendable, Hashable {
+    public let clientOrderID: String
+    public let intentID: String
+    public let role: String
+    public let realisedPnL: Money
 }

@@ -48,9 +48,7 @@ enum ExecutionMessages {
         }
     }
 
-    static func fill(
-        _ fill: Fill, context: (clientOrderID: String, intentID: String, role: String, realisedPnL: Money), venue: Keel_V1_Venue
-    ) throws -> OutgoingMessage {
+    static func fill(_ fill: Fill, context: FillContext, venue: Keel_V1_Venue) throws -> OutgoingMessage {
         var message = Keel_V1_Fill()
         message.fillID = fill.id
         message.venueOrderID = fill.orderID

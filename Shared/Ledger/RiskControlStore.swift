@@ -155,9 +155,8 @@ public struct RiskControlStore: Sendable {
             }
             let fills = try await connection.execute(
                 """
-                SELECT f.fill_id, f.venue_order_id, f.symbol, f.realised_pnl - f.fee AS pnl, f.filled_at,
-                       coalesce(f.venue_stop, o.role, '') AS role
-                FROM exec_fills f LEFT JOIN exec_orders o ON o.client_order_id = f.client_order_id AND f.client_order_id <> ''
+                SELECT f.fill_id, f.venue_order_id, f.symbol, f.realised_pnl - f.fee AS pnl, f.filled_at, r.role
+                FROM exec_fills f JOIN exec_fill_roles r USING (fill_id)
                 WHERE f.realised_pnl <> 0 ORDER BY f.filled_at DESC, f.fill_id DESC LIMIT $1
                 """, [trades])
             for row in fills.rows.reversed() {

@@ -246,9 +246,8 @@ private struct Evaluation {
 
     /// A fresh mark for `symbol`, if one is known: at most `maxMarkAgeMs` from `marketNow`.
     func mark(_ symbol: Symbol) -> Price? {
-        let reference = marketNow
         guard let state = context.market[symbol], let mark = state.mark, mark.isPositive, let time = state.markTime,
-              abs(reference.milliseconds - time.milliseconds) <= settings.sanity.maxMarkAgeMs
+              abs(marketNow.milliseconds - time.milliseconds) <= settings.sanity.maxMarkAgeMs
         else { return nil }
         return mark
     }

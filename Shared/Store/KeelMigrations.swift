@@ -390,6 +390,12 @@ public enum KeelMigrations {
                 -- take_profit, trailing_stop; NULL: an order placed by Keel or by hand): how risk
                 -- tells a stop-out from any other closing fill.
                 ALTER TABLE exec_fills ADD COLUMN venue_stop text;
+                -- Each fill with the Keel order it belongs to: its intent ('' for an order Keel did
+                -- not place) and its role (the venue stop that placed it, else the order's role).
+                -- The one definition of a fill's role, for execution's fill messages and risk's start-up.
+                CREATE VIEW exec_fill_roles AS
+                SELECT f.fill_id, coalesce(o.intent_id, '') AS intent_id, coalesce(f.venue_stop, o.role, '') AS role
+                FROM exec_fills f LEFT JOIN exec_orders o ON o.client_order_id = f.client_order_id AND f.client_order_id <> '';
                 """
         ),
     ]

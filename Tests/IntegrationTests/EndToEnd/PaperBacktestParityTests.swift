@@ -21,34 +21,20 @@ import Testing
 @Suite("Paper/backtest parity", .serialized)
 struct PaperBacktestParityTests {
     static let symbol = try! Symbol("BTCUSDT")
-    static let origin: Int64 = 1_767_571_200_000
-    static func minute(_ index: Int) -> Timestamp { Timestamp(milliseconds: origin + Int64(index) * 60_000) }
+    static func minute(_ index: Int) -> Timestamp { ScriptedMarket.minute(index) }
 
-    /// From 2026-01-05 00:00 UTC: the end-to-end test's fall and rise (bars open at their close,
-    /// ±50 wicks) to a MACD cross up on bar 90 (close 28 600): a long. Flat at 28 600, then a
-    /// gap to 29 100 takes its target (29 050). Four bars falling 200 cross MACD down on bar 99
+    /// `ScriptedMarket.crossingUpOnBar90`: a long on bar 90 (close 28 600). Flat at 28 600, then
+    /// a gap to 29 100 takes its target (29 050). Four bars falling 200 cross MACD down on bar 99
     /// (close 28 300): a short. Flat, then a gap to 28 900 stops it out. The flat tail gives one
     /// more signal a few bars later, which risk refuses: the stop-out's cooldown.
-    static let bars: [(open: Int, high: Int, low: Int, close: Int)] = {
-        let steps = Array(repeating: -100, count: 40) + Array(repeating: 100, count: 30)
-            + Array(repeating: -100, count: 12) + Array(repeating: 100, count: 8)
-        var closes = steps.reduce(into: [30_000]) { closes, step in closes.append(closes.last! + step) }
-        closes += [28_900, 28_700, 28_500, 28_300]
-        var bars = closes.map { (open: $0, high: $0 + 50, low: $0 - 50, close: $0) }
-        bars.insert(contentsOf: Self.flat(3, at: 28_600) + Self.flat(2, at: 29_100), at: 91)
-        return bars + Self.flat(3, at: 28_300) + Self.flat(600, at: 28_900)
-    }()
-
-    static func flat(_ count: Int, at price: Int) -> [(open: Int, high: Int, low: Int, close: Int)] {
-        Array(repeating: (open: price, high: price, low: price, close: price), count: count)
-    }
-
-    static let marketCSV: String = {
-        var lines = ["timestamp,open,high,low,close,volume"]
-        for (index, bar) in bars.enumerated() {
-            lines.append("\(minute(index).milliseconds),\(bar.open),\(bar.high),\(bar.low),\(bar.close),1")
-        }
-        return lines.joined(separator: "\n") + "\n"
+    static let market: ScriptedMarket = {
+        var market = ScriptedMarket.crossingUpOnBar90
+        market.standing(3, at: 28_600)
+        market.standing(2, at: 29_100)
+        market.moving(through: [28_900, 28_700, 28_500, 28_300])
+        market.standing(3, at: 28_300)
+        market.standing(600, at: 28_900)
+        return market
     }()
 
     /// Play starts at bar 81 (100 s of market before the first decision at 6 market minutes a
@@ -61,7 +47,7 @@ struct PaperBacktestParityTests {
 
     @Test func theBacktesterMakesThePaperStacksTrades() async throws {
         try await TradingStack.run(
-            market: .init(csv: Self.marketCSV, start: "2026-01-05T01:21:00Z", speed: 6), symbols: [Self.symbol.rawValue], compare)
+            market: .init(csv: Self.market.csv, start: "2026-01-05T01:21:00Z", speed: 6), symbols: [Self.symbol.rawValue], compare)
     }
 
     func compare(_ stack: TradingStack) async throws {
@@ -80,7 +66,7 @@ struct PaperBacktestParityTests {
         #expect(stored.candles.count == 110)
         #expect(
             stored.candles.map { [$0.open, $0.high, $0.low, $0.close].map(\.value) }
-                == Self.bars.prefix(110).map { [$0.open, $0.high, $0.low, $0.close].map { FixedPoint(integer: Int64($0)) } },
+                == Self.market.bars.prefix(110).map { [$0.open, $0.high, $0.low, $0.close].map { FixedPoint(integer: Int64($0)) } },
             "the stack's candles are the replayed file's")
         let config = stack.stack.config
         let setup = BacktestSetup(

@@ -23,26 +23,15 @@ import Testing
 struct PaperTradeEndToEndTests {
     static let symbol = try! Symbol("BTCUSDT")
 
-    /// One-minute bars from 2026-01-05 00:00 UTC: 30 000 falling 4 000, rising 3 000, falling
-    /// 1 200, then rising: MACD(12/26/9) crosses up with RSI(14) ≈ 65 on bar 90 (close 28 600),
-    /// a long with stop 28 375 and target 29 050 (ATR 150). From bar 91 the market stands at
-    /// 28 700, between them, so the position stays open.
+    /// `ScriptedMarket.crossingUpOnBar90`: a long on bar 90 with stop 28 375 and target 29 050.
+    /// From bar 91 the market stands at 28 700, between them, so the position stays open.
     static let marketCSV: String = {
-        let steps = Array(repeating: -100, count: 40) + Array(repeating: 100, count: 30)
-            + Array(repeating: -100, count: 12) + Array(repeating: 100, count: 9)
-        let closes = steps.reduce(into: [30_000]) { closes, step in closes.append(closes.last! + step) }
-        let origin: Int64 = 1_767_571_200_000
-        var lines = ["timestamp,open,high,low,close,volume"]
-        for (index, close) in closes.enumerated() {
-            lines.append("\(origin + Int64(index) * 60_000),\(close),\(close + 50),\(close - 50),\(close),1")
-        }
-        for index in closes.count..<(closes.count + 600) {
-            let last = closes.last!
-            lines.append("\(origin + Int64(index) * 60_000),\(last),\(last),\(last),\(last),1")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        var market = ScriptedMarket.crossingUpOnBar90
+        market.moving(through: [28_700])
+        market.standing(600, at: 28_700)
+        return market.csv
     }()
-    static let decidingBarOpen = Timestamp(milliseconds: 1_767_571_200_000 + 90 * 60_000)
+    static let decidingBarOpen = ScriptedMarket.minute(90)
 
     @Test func aPaperTradeEndToEnd() async throws {
         // Play starts at bar 86, three market minutes per real minute: the deciding bar closes
