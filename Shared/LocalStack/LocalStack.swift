@@ -59,7 +59,8 @@ public final class LocalStack: @unchecked Sendable {
     public let setup: Setup
     /// The configuration every service of the stack reads.
     public let config: KeelConfig
-    public let httpPorts: [String: Int]
+    /// Each service's HTTP port; a service relaunched after losing its port to another process gets a new one.
+    public private(set) var httpPorts: [String: Int]
     /// The generated configuration file every service reads.
     public let configFile: URL
     /// The notifier API's tokens, new for each stack.
@@ -144,11 +145,21 @@ public final class LocalStack: @unchecked Sendable {
         processes[name] = process
     }
 
+    /// Waits for `name`'s `/readyz`. A service that exited because its port was taken in the
+    /// moment between choosing and binding it is launched again on another port, twice at most.
     public func waitUntilReady(_ name: String, timeout: Duration = .seconds(120)) async throws {
-        let port = httpPorts[name]!
-        try await Self.waitUntil("keel-\(name) ready", timeout: timeout) {
-            guard self.processes[name]?.isRunning == true else { throw ServiceExited(name: name, log: self.log(of: name)) }
-            return await Self.httpStatus("http://127.0.0.1:\(port)/readyz") == 200
+        for attempt in 1...3 {
+            do {
+                let port = httpPorts[name]!
+                try await Self.waitUntil("keel-\(name) ready", timeout: timeout) {
+                    guard self.processes[name]?.isRunning == true else { throw ServiceExited(name: name, log: self.log(of: name)) }
+                    return await Self.httpStatus("http://127.0.0.1:\(port)/readyz") == 200
+                }
+                return
+            } catch let exited as ServiceExited where attempt < 3 && exited.log.contains("Address already in use") {
+                httpPorts[name] = try freeLoopbackPort()
+                try launch(name)
+            }
         }
     }
 
@@ -251,19 +262,34 @@ public final class LocalStack: @unchecked Sendable {
     }
 }
 
-/// A loopback TCP port free right now (bound to port 0 and released).
+/// A loopback TCP port free right now. It is drawn below the kernel's ephemeral range: a port
+/// bound to 0 and released comes from that range, where any outgoing connection (to the broker,
+/// PostgreSQL, Redis) may take it before the service binds it, and in CI one did.
 func freeLoopbackPort() throws -> Int {
+    let ephemeralStart = ephemeralPortRangeStart() ?? 32768
+    let candidates = 10_000..<max(ephemeralStart, 10_001)
+    for _ in 0..<200 {
+        let port = Int.random(in: candidates)
+        if loopbackPortIsFree(port) { return port }
+    }
+    throw POSIXError(.EADDRNOTAVAIL)
+}
+
+/// The first port of `net.ipv4.ip_local_port_range`, when it can be read.
+private func ephemeralPortRangeStart() -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8) else { return nil }
+    return text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) }
+}
+
+private func loopbackPortIsFree(_ port: Int) -> Bool {
     let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw POSIXError(.EMFILE) }
+    guard socket >= 0 else { return false }
     defer { close(socket) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
-    guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
