@@ -31,40 +31,18 @@ public struct SupportResistanceValue: Sendable, Hashable, Codable {
 /// `levels` holds every level (none until the first swing is confirmed); each bar's value, the
 /// nearest ones around its close.
 public struct SupportResistance: Indicator {
-    struct Swing: Sendable, Hashable, Codable {
-        let bar: Int
-        let price: Double
-        let time: Int64
-    }
-
-    /// A bar, with the highest high and lowest low of the `strength` bars ending at it.
-    private struct Recent: Sendable, Hashable, Codable {
-        let bar: PriceBar
-        let highest: Double
-        let lowest: Double
-    }
-
     public let strength: Int
     public let window: Int
     public let tolerance: Double
     /// The extremes of the last `strength` bars: the right-hand side of the candidate swing.
     private var rightSide: RollingRange
-    /// The last `strength + 1` bars before the latest, a ring whose oldest entry is at `next`:
-    /// its extremes are the left-hand side of the candidate, the entry after it the candidate.
-    private var recent: [Recent] = []
-    private var next = 0
-    private var bars = 0
-    /// The window's confirmed swings in price order (the order clustering reads them in)…
-    private var swings: [Swing] = []
-    /// …and in the order they were confirmed (bar order), so the oldest is the first to leave.
-    /// (Those before `firstInWindow` have left; they are dropped in bulk, not one by one.)
-    private var swingsByAge: [Swing] = []
-    private var firstInWindow = 0
+    /// The recent bars and the window's swings in one buffer laid out by `Layout`, so an update
+    /// checks the buffer's uniqueness once and reaches everything by pointer.
+    private var storage: [Double]
+    private var tally = Tally()
     /// Every level as of the latest bar (the clusters of the window's swings), lowest first,
     /// kept up to date as swings come and go.
     public private(set) var levels: [PriceLevel] = []
-    /// The index of the first level at or above the last close.
-    private var split = 0
 
     /// `strength` ≥ 1, `window` > 2·strength, `tolerance` ≥ 0.
     public init(strength: Int = 3, window: Int = 200, tolerance: Double = 0.003) {
@@ -73,130 +51,279 @@ public struct SupportResistance: Indicator {
         self.window = window
         self.tolerance = tolerance
         rightSide = RollingRange(period: strength)
+        storage = Array(repeating: 0, count: Layout(strength: strength, window: window).count)
     }
 
     /// The nearest levels around the bar's close (every level is in `levels`).
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> SupportResistanceValue? {
-        bars += 1
         let (highest, lowest) = rightSide.update(high: bar.high, low: bar.low)
-        let latest = Recent(bar: bar, highest: highest, lowest: lowest)
-        if recent.count <= strength {
-            recent.append(latest)
-        } else {
-            // The candidate is `strength` bars back, with `strength` bars on each side of it.
-            let left = recent[next]
-            next = next == strength ? 0 : next + 1
-            let candidate = recent[next].bar
-            recent[next == 0 ? strength : next - 1] = latest
-            if bars > 2 * strength {
-                let candidateBar = bars - 1 - strength
-                if candidate.high > left.highest, candidate.high > highest {
-                    insert(Swing(bar: candidateBar, price: candidate.high, time: candidate.openTime))
-                }
-                if candidate.low < left.lowest, candidate.low < lowest {
-                    insert(Swing(bar: candidateBar, price: candidate.low, time: candidate.openTime))
-                }
-            }
+        let layout = Layout(strength: strength, window: window), tolerance = tolerance
+        var tally = tally
+        // Moved out (a swap, no copy): the closure may not touch `self` while `storage` is open.
+        var levels: [PriceLevel] = []
+        swap(&levels, &self.levels)
+        let value = storage.withUnsafeMutableBufferPointer { buffer in
+            let book = SwingBook(base: buffer.baseAddress!, layout: layout, tolerance: tolerance)
+            book.add(bar, highest: highest, lowest: lowest, tally: &tally, levels: &levels)
+            return book.nearest(to: bar.close, tally: &tally, levels: levels)
         }
-        let oldest = bars - window
-        while firstInWindow < swingsByAge.count, swingsByAge[firstInWindow].bar < oldest {
-            remove(swingsByAge[firstInWindow])
-            firstInWindow += 1
-        }
-        if firstInWindow > 64, firstInWindow * 2 > swingsByAge.count {
-            swingsByAge.removeFirst(firstInWindow)
-            firstInWindow = 0
-        }
-        // Levels are in price order: the first at or above the close splits them. Closes move
-        // little from bar to bar, so the search walks from the last bar's split.
-        var split = min(split, levels.count)
-        while split > 0, levels[split - 1].price >= bar.close { split -= 1 }
-        while split < levels.count, levels[split].price < bar.close { split += 1 }
-        self.split = split
-        let above = split < levels.count && levels[split].price == bar.close ? split + 1 : split
-        return SupportResistanceValue(
-            support: split > 0 ? levels[split - 1] : nil, resistance: above < levels.count ? levels[above] : nil)
+        swap(&levels, &self.levels)
+        self.tally = tally
+        return value
+    }
+}
+
+extension SupportResistance {
+    /// Where things are in `storage`:
+    /// - the last `strength + 1` bars before the latest, a ring of `Recent` entries whose
+    ///   oldest is at `Tally.recentNext`: its extremes are the left-hand side of the candidate,
+    ///   the entry after it the candidate;
+    /// - the window's confirmed swings in price order (the order clustering reads them in);
+    /// - the same swings in the order they were confirmed (bar order), a ring, so the oldest is
+    ///   the first to leave;
+    /// - room for the levels a re-clustering builds.
+    /// A window holds at most two swings a bar (a high and a low), hence `swingCapacity`. (A
+    /// tighter bound exists, as swing highs are more than `strength` bars apart; a buffer laid
+    /// out on it measured about a tenth slower, so the room is kept.)
+    struct Layout {
+        static let recentWidth = 5, swingWidth = 3, ageWidth = 2, levelWidth = 3
+        let strength: Int
+        let window: Int
+        var swingCapacity: Int { 2 * window }
+        var recent: Int { 0 }
+        var swings: Int { (strength + 1) * Self.recentWidth }
+        var ages: Int { swings + swingCapacity * Self.swingWidth }
+        var rebuilt: Int { ages + swingCapacity * Self.ageWidth }
+        var count: Int { rebuilt + (swingCapacity + 1) * Self.levelWidth }
     }
 
-    /// Inserts `swing` after every swing of a lower or equal price.
-    private mutating func insert(_ swing: Swing) {
-        let index = swings.partitionPoint { $0.price > swing.price }
-        swings.insert(swing, at: index)
-        swingsByAge.append(swing)
-        recluster(changedAt: index, inserted: true)
+    /// The scalar state beside the buffer.
+    struct Tally: Sendable, Hashable, Codable {
+        var bars = 0
+        /// Entries in the recent-bar ring, and its oldest.
+        var recentCount = 0
+        var recentNext = 0
+        /// Swings in the window; the age ring's oldest entry.
+        var swingCount = 0
+        var oldestAge = 0
+        /// The index of the first level at or above the last close.
+        var split = 0
     }
 
-    private mutating func remove(_ swing: Swing) {
-        var index = swings.partitionPoint { $0.price >= swing.price }
-        while swings[index] != swing { index += 1 }
-        swings.remove(at: index)
-        recluster(changedAt: index, inserted: false)
+    /// A bar as the ring keeps it: high, low, open time, and the highest high and lowest low of
+    /// the `strength` bars ending at it.
+    struct Recent {
+        let high: Double, low: Double, time: Int64, highest: Double, lowest: Double
     }
 
-    /// Brings `levels` up to date after the swing at `changedAt` was inserted or removed.
-    /// Clustering reads swings in price order and starts a new level at a swing further than
-    /// `tolerance` from the current level's mean, so the levels before the one holding the swing
-    /// below the change are as they were, and once a new level starts on a swing that also
-    /// started one before the change, every level from there on is as it was too. Only the
-    /// levels in between are rebuilt: usually one or two.
-    private mutating func recluster(changedAt changed: Int, inserted: Bool) {
-        // The first level that may differ: the one holding swing `changed − 1`.
-        var firstRebuilt = 0, start = 0
-        while firstRebuilt < levels.count, start + levels[firstRebuilt].touches < changed {
-            start += levels[firstRebuilt].touches
-            firstRebuilt += 1
+    /// A confirmed swing: its bar's number, price and open time.
+    struct Swing {
+        let bar: Int, price: Double, time: Int64
+    }
+
+    /// The buffer's parts, for one update.
+    struct SwingBook {
+        let recent: UnsafeMutablePointer<Double>
+        /// `price, bar, time` triples in price order (equal prices in the order confirmed).
+        let swings: UnsafeMutablePointer<Double>
+        /// `bar, price` pairs in a ring, oldest at `Tally.oldestAge`.
+        let ages: UnsafeMutablePointer<Double>
+        /// `price, touches, lastTouch` triples.
+        let rebuilt: UnsafeMutablePointer<Double>
+        let strength: Int
+        let window: Int
+        let capacity: Int
+        let tolerance: Double
+
+        @inline(__always)
+        init(base: UnsafeMutablePointer<Double>, layout: Layout, tolerance: Double) {
+            recent = base + layout.recent
+            swings = base + layout.swings
+            ages = base + layout.ages
+            rebuilt = base + layout.rebuilt
+            strength = layout.strength
+            window = layout.window
+            capacity = layout.swingCapacity
+            self.tolerance = tolerance
         }
-        // From `unchangedFrom` on, swing `i` is the one that was at `i + shift`.
-        let unchangedFrom = inserted ? changed + 1 : changed
-        let shift = inserted ? -1 : 1
-        // Walks the old levels' start positions alongside the rebuild.
-        var oldLevel = firstRebuilt, oldStart = start
-        let tolerance = tolerance
-        withUnsafeTemporaryAllocation(of: PriceLevel.self, capacity: swings.count - start + 1) { rebuilt in
-            var built = 0
-            var count = 0, sum = 0.0, lastTouch = Int64.min
-            func closeLevel() {
-                rebuilt.initializeElement(at: built, to: PriceLevel(price: sum / Double(count), touches: count, lastTouch: lastTouch))
-                built += 1
-                count = 0
-                sum = 0
-                lastTouch = .min
-            }
-            defer { rebuilt.prefix(built).deinitialize() }
-            for index in start..<swings.count {
-                let swing = swings[index]
-                // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
-                if count > 0, abs(swing.price * Double(count) - sum) > tolerance * sum {
-                    closeLevel()
-                    if index >= unchangedFrom {
-                        let old = index + shift
-                        while oldLevel < levels.count, oldStart < old {
-                            oldStart += levels[oldLevel].touches
-                            oldLevel += 1
-                        }
-                        if oldStart == old {
-                            replaceLevels(firstRebuilt..<oldLevel, with: UnsafeMutableBufferPointer(rebasing: rebuilt[..<built]))
-                            return
-                        }
+
+        /// Takes the bar: confirms the swings of the bar `strength` back, if any, and lets go
+        /// of those that have left the window.
+        @inline(__always)
+        func add(_ bar: PriceBar, highest: Double, lowest: Double, tally: inout Tally, levels: inout [PriceLevel]) {
+            tally.bars += 1
+            let latest = Recent(high: bar.high, low: bar.low, time: bar.openTime, highest: highest, lowest: lowest)
+            if tally.recentCount <= strength {
+                write(latest, at: tally.recentCount)
+                tally.recentCount += 1
+            } else {
+                // The candidate is `strength` bars back, with `strength` bars on each side of it.
+                let left = read(at: tally.recentNext)
+                tally.recentNext = tally.recentNext == strength ? 0 : tally.recentNext + 1
+                let candidate = read(at: tally.recentNext)
+                write(latest, at: tally.recentNext == 0 ? strength : tally.recentNext - 1)
+                if tally.bars > 2 * strength {
+                    let candidateBar = tally.bars - 1 - strength
+                    if candidate.high > left.highest, candidate.high > highest {
+                        insert(Swing(bar: candidateBar, price: candidate.high, time: candidate.time), tally: &tally, levels: &levels)
+                    }
+                    if candidate.low < left.lowest, candidate.low < lowest {
+                        insert(Swing(bar: candidateBar, price: candidate.low, time: candidate.time), tally: &tally, levels: &levels)
                     }
                 }
-                count += 1
-                sum += swing.price
-                lastTouch = max(lastTouch, swing.time)
             }
-            if count > 0 { closeLevel() }
-            replaceLevels(firstRebuilt..<levels.count, with: UnsafeMutableBufferPointer(rebasing: rebuilt[..<built]))
+            let oldest = tally.bars - window
+            while tally.swingCount > 0, Int(ages[2 * tally.oldestAge]) < oldest {
+                let bar = Int(ages[2 * tally.oldestAge]), price = ages[2 * tally.oldestAge + 1]
+                tally.oldestAge = tally.oldestAge + 1 == capacity ? 0 : tally.oldestAge + 1
+                remove(bar: bar, price: price, tally: &tally, levels: &levels)
+            }
         }
-    }
 
-    /// Puts `rebuilt` in place of `levels[range]`: written over them when the count is the
-    /// same (the usual case, a swing joining or leaving a level), else spliced in.
-    private mutating func replaceLevels(_ range: Range<Int>, with rebuilt: UnsafeMutableBufferPointer<PriceLevel>) {
-        if range.count == rebuilt.count {
-            for (offset, level) in rebuilt.enumerated() { levels[range.lowerBound + offset] = level }
-        } else {
-            levels.replaceSubrange(range, with: rebuilt)
+        /// The nearest levels around `close`. Levels are in price order: the first at or above
+        /// the close splits them. Closes move little from bar to bar, so the search walks from
+        /// the last bar's split.
+        @inline(__always)
+        func nearest(to close: Double, tally: inout Tally, levels: [PriceLevel]) -> SupportResistanceValue {
+            levels.withUnsafeBufferPointer { levels in
+                var split = Swift.min(tally.split, levels.count)
+                while split > 0, levels[split - 1].price >= close { split -= 1 }
+                while split < levels.count, levels[split].price < close { split += 1 }
+                tally.split = split
+                let above = split < levels.count && levels[split].price == close ? split + 1 : split
+                return SupportResistanceValue(
+                    support: split > 0 ? levels[split - 1] : nil, resistance: above < levels.count ? levels[above] : nil)
+            }
+        }
+
+        @inline(__always)
+        private func read(at slot: Int) -> Recent {
+            let entry = recent + slot * Layout.recentWidth
+            return Recent(
+                high: entry[0], low: entry[1], time: Int64(bitPattern: entry[2].bitPattern), highest: entry[3], lowest: entry[4])
+        }
+
+        @inline(__always)
+        private func write(_ bar: Recent, at slot: Int) {
+            let entry = recent + slot * Layout.recentWidth
+            entry[0] = bar.high
+            entry[1] = bar.low
+            entry[2] = Double(bitPattern: UInt64(bitPattern: bar.time))
+            entry[3] = bar.highest
+            entry[4] = bar.lowest
+        }
+
+        /// The first swing whose price satisfies `isAtOrAbove`, by bisection.
+        @inline(__always)
+        private func firstSwing(count: Int, where isAtOrAbove: (Double) -> Bool) -> Int {
+            partitionPoint(count: count) { isAtOrAbove(swings[3 * $0]) }
+        }
+
+        /// Inserts `swing` after every swing of a lower or equal price.
+        private func insert(_ swing: Swing, tally: inout Tally, levels: inout [PriceLevel]) {
+            precondition(tally.swingCount < capacity, "more swings than the layout's bound")
+            let index = firstSwing(count: tally.swingCount) { $0 > swing.price }
+            let at = swings + 3 * index
+            (at + 3).update(from: at, count: 3 * (tally.swingCount - index))
+            at[0] = swing.price
+            at[1] = Double(swing.bar)
+            at[2] = Double(bitPattern: UInt64(bitPattern: swing.time))
+            var newest = tally.oldestAge + tally.swingCount
+            if newest >= capacity { newest -= capacity }
+            ages[2 * newest] = Double(swing.bar)
+            ages[2 * newest + 1] = swing.price
+            tally.swingCount += 1
+            recluster(changedAt: index, inserted: true, tally: tally, levels: &levels)
+        }
+
+        private func remove(bar: Int, price: Double, tally: inout Tally, levels: inout [PriceLevel]) {
+            var index = firstSwing(count: tally.swingCount) { $0 >= price }
+            while swings[3 * index + 1] != Double(bar) { index += 1 }
+            let at = swings + 3 * index
+            at.update(from: at + 3, count: 3 * (tally.swingCount - index - 1))
+            tally.swingCount -= 1
+            recluster(changedAt: index, inserted: false, tally: tally, levels: &levels)
+        }
+
+        /// Brings `levels` up to date after the swing at `changedAt` was inserted or removed.
+        /// Clustering reads swings in price order and starts a new level at a swing further than
+        /// `tolerance` from the current level's mean, so the levels before the one holding the
+        /// swing below the change are as they were, and once a new level starts on a swing that
+        /// also started one before the change, every level from there on is as it was too. Only
+        /// the levels in between are rebuilt: usually one or two.
+        private func recluster(changedAt changed: Int, inserted: Bool, tally: Tally, levels: inout [PriceLevel]) {
+            let (replaced, built) = levels.withUnsafeBufferPointer { levels -> (Range<Int>, Int) in
+                // The first level that may differ: the one holding swing `changed − 1`.
+                var firstRebuilt = 0, start = 0
+                while firstRebuilt < levels.count, start + levels[firstRebuilt].touches < changed {
+                    start += levels[firstRebuilt].touches
+                    firstRebuilt += 1
+                }
+                // From `unchangedFrom` on, swing `i` is the one that was at `i + shift`.
+                let unchangedFrom = inserted ? changed + 1 : changed
+                let shift = inserted ? -1 : 1
+                // Walks the old levels' start positions alongside the rebuild.
+                var oldLevel = firstRebuilt, oldStart = start
+                var built = 0, count = 0, sum = 0.0, lastTouch = Int64.min
+                for index in start..<tally.swingCount {
+                    let price = swings[3 * index]
+                    // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
+                    if count > 0, abs(price * Double(count) - sum) > tolerance * sum {
+                        keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
+                        built += 1
+                        count = 0
+                        sum = 0
+                        lastTouch = .min
+                        if index >= unchangedFrom {
+                            let old = index + shift
+                            while oldLevel < levels.count, oldStart < old {
+                                oldStart += levels[oldLevel].touches
+                                oldLevel += 1
+                            }
+                            if oldStart == old { return (firstRebuilt..<oldLevel, built) }
+                        }
+                    }
+                    count += 1
+                    sum += price
+                    lastTouch = Swift.max(lastTouch, Int64(bitPattern: swings[3 * index + 2].bitPattern))
+                }
+                if count > 0 {
+                    keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
+                    built += 1
+                }
+                return (firstRebuilt..<levels.count, built)
+            }
+            replace(replaced, of: &levels, withRebuilt: built)
+        }
+
+        @inline(__always)
+        private func keep(sum: Double, count: Int, lastTouch: Int64, as level: Int) {
+            let entry = rebuilt + 3 * level
+            entry[0] = sum / Double(count)
+            entry[1] = Double(count)
+            entry[2] = Double(bitPattern: UInt64(bitPattern: lastTouch))
+        }
+
+        /// Puts the `built` rebuilt levels in place of `levels[range]`.
+        private func replace(_ range: Range<Int>, of levels: inout [PriceLevel], withRebuilt built: Int) {
+            let grown = built - range.count
+            if grown > 0 {
+                levels.append(contentsOf: repeatElement(PriceLevel(price: 0, touches: 0, lastTouch: 0), count: grown))
+            }
+            levels.withUnsafeMutableBufferPointer { levels in
+                let base = levels.baseAddress!
+                if grown != 0 {
+                    let tail = levels.count - range.upperBound - Swift.max(grown, 0)
+                    (base + range.lowerBound + built).update(from: base + range.upperBound, count: tail)
+                }
+                for level in 0..<built {
+                    let entry = rebuilt + 3 * level
+                    base[range.lowerBound + level] = PriceLevel(
+                        price: entry[0], touches: Int(entry[1]), lastTouch: Int64(bitPattern: entry[2].bitPattern))
+                }
+            }
+            if grown < 0 { levels.removeLast(-grown) }
         }
     }
 }
