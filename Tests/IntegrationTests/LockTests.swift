@@ -120,7 +120,9 @@ import Testing
         let b = try await makeLocks()
         let old = try #require(try await a.acquire(symbol: symbol, ttl: .milliseconds(100)))
         try await Task.sleep(for: .milliseconds(250))
-        var current = try #require(try await b.acquire(symbol: symbol, ttl: .seconds(5)))
+        // A long TTL, so that however slowly the checks below run (a loaded CI machine once
+        // took three seconds over them), it stays far above the 50 ms a stale extend would set.
+        var current = try #require(try await b.acquire(symbol: symbol, ttl: .seconds(60)))
         #expect(current.fencingToken > old.fencingToken)
 
         var stale = old
@@ -131,7 +133,7 @@ import Testing
         let key = b.lockKey(for: symbol)
         #expect(try await b.connection.send("GET", key).text == current.token)
         let pttl = try #require(try await b.connection.send("PTTL", key).integer)
-        #expect(pttl > 4000, "a stale extend changed the new holder's TTL to \(pttl) ms")
+        #expect(pttl > 30_000, "a stale extend changed the new holder's TTL to \(pttl) ms")
         #expect(try await b.acquire(symbol: symbol, ttl: .seconds(1)) == nil)
 
         #expect(try await b.extend(&current, ttl: .seconds(5)))
