@@ -265,7 +265,7 @@ public final class LocalStack: @unchecked Sendable {
 /// A loopback TCP port free right now. It is drawn below the kernel's ephemeral range: a port
 /// bound to 0 and released comes from that range, where any outgoing connection (to the broker,
 /// PostgreSQL, Redis) may take it before the service binds it, and in CI one did.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     let ephemeralStart = ephemeralPortRangeStart() ?? 32768
     let candidates = 10_000..<max(ephemeralStart, 10_001)
     for _ in 0..<200 {

@@ -97,8 +97,8 @@ enum KeelProcess {
         ]
     }
 
-    /// A TCP port nothing listens on right now.
-    static func freePort() throws -> Int { try ReservedPort().port }
+    /// A TCP port nothing listens on right now, below the ephemeral range (see `freeLoopbackPort`).
+    static func freePort() throws -> Int { try freeLoopbackPort() }
 
     /// GET http://127.0.0.1:port/path: the status code, or nil when nothing answers.
     static func httpStatus(port: Int, path: String) async -> Int? {
