@@ -212,5 +212,9 @@ public struct DecisionCounts: Sendable, Hashable {
     /// Rejections by risk's reason code.
     public var rejected: [String: Int] = [:]
 
-    public init() {}
+    public init(intents: Int = 0, approved: Int = 0, rejected: [String: Int] = [:]) {
+        self.intents = intents
+        self.approved = approved
+        self.rejected = rejected
+    }
 }

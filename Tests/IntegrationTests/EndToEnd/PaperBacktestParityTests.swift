@@ -23,50 +23,88 @@ struct PaperBacktestParityTests {
     static let symbol = try! Symbol("BTCUSDT")
     static func minute(_ index: Int) -> Timestamp { ScriptedMarket.minute(index) }
 
+    /// A market, the strategy's settings for it, how far the comparison runs and the
+    /// decisions the backtester must make there (so a scenario cannot pass by deciding nothing).
+    struct Scenario {
+        var market: ScriptedMarket
+        var strategy = ""
+        /// The comparison covers bars opening before this.
+        var compareBefore: Timestamp
+        var decisions: DecisionCounts
+    }
+
     /// `ScriptedMarket.crossingUpOnBar90`: a long on bar 90 (close 28 600). Flat at 28 600, then
     /// a gap to 29 100 takes its target (29 050). Four bars falling 200 cross MACD down on bar 99
     /// (close 28 300): a short. Flat, then a gap to 28 900 stops it out. The flat tail gives one
     /// more signal a few bars later, which risk refuses: the stop-out's cooldown.
-    static let market: ScriptedMarket = {
+    static let targetAndStop: Scenario = {
         var market = ScriptedMarket.crossingUpOnBar90
         market.standing(3, at: 28_600)
         market.standing(2, at: 29_100)
         market.moving(through: [28_900, 28_700, 28_500, 28_300])
         market.standing(3, at: 28_300)
         market.standing(600, at: 28_900)
-        return market
+        return Scenario(
+            market: market, compareBefore: minute(110),
+            decisions: DecisionCounts(intents: 3, approved: 2, rejected: ["stop_out_cooldown": 1]))
+    }()
+
+    /// The take-profit ladder: the long of bar 90 (entry 28 600, ATR 150) closes half at TP1
+    /// (3 ATR, 29 050) and its stop moves to the entry; the final target (5 ATR, 29 350) is not
+    /// reached. Flat at 28 600, a gap to 29 100 takes TP1, and a gap back to 28 500 stops the
+    /// rest out at break-even.
+    static let ladder: Scenario = {
+        var market = ScriptedMarket.crossingUpOnBar90
+        market.standing(3, at: 28_600)
+        market.standing(3, at: 29_100)
+        market.standing(600, at: 28_500)
+        return Scenario(
+            market: market,
+            strategy: "take_profit: {first_target_atr: 3, first_fraction: 0.5, break_even: true, final_target_atr: 5}",
+            compareBefore: minute(98), decisions: DecisionCounts(intents: 1, approved: 1, rejected: [:]))
     }()
 
     /// Play starts at bar 81 (100 s of market before the first decision at 6 market minutes a
-    /// real one); the comparison covers bars opening before bar 110.
+    /// real one).
     static let playFrom = minute(81)
-    static let compareBefore = minute(110)
     /// The simulator's book: level n from the touch holds (n + 1 … n + 2) × 5 000 USDT, so a
     /// 100 000 USDT order walks about 6 ticks; ten ticks of BTCUSDT (0.10) bound the difference.
     static let priceTolerance = try! FixedPoint(parsing: "1.0")
 
     @Test func theBacktesterMakesThePaperStacksTrades() async throws {
-        try await TradingStack.run(
-            market: .init(csv: Self.market.csv, start: "2026-01-05T01:21:00Z", speed: 6), symbols: [Self.symbol.rawValue], compare)
+        try await Self.compare(Self.targetAndStop)
     }
 
-    func compare(_ stack: TradingStack) async throws {
+    @Test func theTakeProfitLadderTradesTheSameWay() async throws {
+        try await Self.compare(Self.ladder)
+    }
+
+    static func compare(_ scenario: Scenario) async throws {
+        try await TradingStack.run(
+            market: .init(csv: scenario.market.csv, start: "2026-01-05T01:21:00Z", speed: 6), symbols: [symbol.rawValue],
+            strategy: scenario.strategy
+        ) { stack in try await compare(stack, scenario) }
+    }
+
+    static func compare(_ stack: TradingStack, _ scenario: Scenario) async throws {
         let pool = PostgresPool(config: stack.stack.config.postgres)
         defer { Task { await pool.close() } }
         let candles = CandleStore(pool: pool)
-        let lastBar = Self.compareBefore.adding(milliseconds: -60_000)
+        let compareBefore = scenario.compareBefore
+        let lastBar = compareBefore.adding(milliseconds: -60_000)
         try await BusTesting.waitUntil("the stack to store the last compared candle", timeout: .seconds(600)) {
-            try await !candles.candles(symbol: Self.symbol, timeframe: .m1, from: lastBar, through: lastBar).isEmpty
+            try await !candles.candles(symbol: symbol, timeframe: .m1, from: lastBar, through: lastBar).isEmpty
         }
 
         // The backtest, on the candles marketdata stored, with the stack's configuration and the
         // simulator's account: 100 000 USDT, Bybit's fees, no funding inside the window.
         let stored = try await StoredBars.load(
-            from: candles, symbol: Self.symbol, timeframe: .m1, from: Self.minute(0), through: Self.compareBefore.adding(milliseconds: -1))
-        #expect(stored.candles.count == 110)
+            from: candles, symbol: symbol, timeframe: .m1, from: minute(0), through: compareBefore.adding(milliseconds: -1))
+        let barCount = Int((compareBefore.milliseconds - minute(0).milliseconds) / 60_000)
+        #expect(stored.candles.count == barCount)
         #expect(
             stored.candles.map { [$0.open, $0.high, $0.low, $0.close].map(\.value) }
-                == Self.market.bars.prefix(110).map { [$0.open, $0.high, $0.low, $0.close].map { FixedPoint(integer: Int64($0)) } },
+                == scenario.market.bars.prefix(barCount).map { [$0.open, $0.high, $0.low, $0.close].map { FixedPoint(integer: Int64($0)) } },
             "the stack's candles are the replayed file's")
         let config = stack.stack.config
         let setup = BacktestSetup(
@@ -74,36 +112,36 @@ struct PaperBacktestParityTests {
             strategy: .macdRSI(config.signals.strategies[0], risk: config.risk, policy: ExecutionPolicy(config.execution)),
             venue: VenueSettings(slippage: .ticks(1)),
             startingEquity: Money(FixedPoint(integer: 100_000)), parallelism: 1)
-        let backtest = try setup.run(on: try setup.load().market, tradingFrom: Self.playFrom)
+        let backtest = try setup.run(on: try setup.load().market, tradingFrom: playFrom)
         let decided = try #require(backtest.decisions)
-        #expect(decided.intents == 3 && decided.approved == 2 && decided.rejected == ["stop_out_cooldown": 1], "the scripted market's decisions")
+        #expect(decided == scenario.decisions, "the scripted market's decisions")
 
         // The stack decides the same intents the same way.
         try await BusTesting.waitUntil("risk to decide the compared intents", timeout: .seconds(120)) {
-            try await Self.liveDecisions(pool).intents >= decided.intents
+            try await liveDecisions(pool, before: compareBefore).intents >= decided.intents
         }
         try await Task.sleep(for: .seconds(2))
-        let live = try await Self.liveDecisions(pool)
+        let live = try await liveDecisions(pool, before: compareBefore)
         #expect(live == decided, "live \(live), backtest \(decided)")
 
         // And makes the same trades.
-        let liveTrades = try FillRoundTrips.trades(try await Self.liveFills(pool))
-        print("[parity] backtest: \(backtest.trades.map(Self.describe))")
-        print("[parity] paper:    \(liveTrades.map(Self.describe))")
+        let liveTrades = try FillRoundTrips.trades(try await liveFills(pool, before: compareBefore))
+        print("[parity] backtest: \(backtest.trades.map(describe))")
+        print("[parity] paper:    \(liveTrades.map(describe))")
         #expect(liveTrades.count == backtest.trades.count)
         for (paper, tested) in zip(liveTrades, backtest.trades) {
             #expect(paper.symbol == tested.symbol && paper.side == tested.side && paper.quantity == tested.quantity)
-            #expect(Self.minuteOf(paper.entryTime) == Self.minuteOf(tested.entryTime), "entered in the same minute")
-            #expect(Self.minuteOf(paper.exitTime) == Self.minuteOf(tested.exitTime), "exited in the same minute")
-            #expect(try Self.apart(paper.entryPrice.value, tested.entryPrice.value) <= Self.priceTolerance)
-            #expect(try Self.apart(paper.exitPrice.value, tested.exitPrice.value) <= Self.priceTolerance)
-            let pnlTolerance = try paper.quantity.value.multiplied(by: try Self.priceTolerance.adding(Self.priceTolerance))
-            #expect(try Self.apart(paper.pnl.value, tested.pnl.value) <= pnlTolerance)
+            #expect(minuteOf(paper.entryTime) == minuteOf(tested.entryTime), "entered in the same minute")
+            #expect(minuteOf(paper.exitTime) == minuteOf(tested.exitTime), "exited in the same minute")
+            #expect(try apart(paper.entryPrice.value, tested.entryPrice.value) <= priceTolerance)
+            #expect(try apart(paper.exitPrice.value, tested.exitPrice.value) <= priceTolerance)
+            let pnlTolerance = try paper.quantity.value.multiplied(by: try priceTolerance.adding(priceTolerance))
+            #expect(try apart(paper.pnl.value, tested.pnl.value) <= pnlTolerance)
         }
     }
 
     /// Risk's decisions on the strategy's intents for candles before the compared end.
-    static func liveDecisions(_ pool: PostgresPool) async throws -> DecisionCounts {
+    static func liveDecisions(_ pool: PostgresPool, before compareBefore: Timestamp) async throws -> DecisionCounts {
         var counts = DecisionCounts()
         let rows = try await pool.execute("SELECT intent::text, approved, reason FROM risk_decisions").rows
         for row in rows {
@@ -120,7 +158,7 @@ struct PaperBacktestParityTests {
     }
 
     /// Every fill execution recorded before the compared end, in the venue's order.
-    static func liveFills(_ pool: PostgresPool) async throws -> [Fill] {
+    static func liveFills(_ pool: PostgresPool, before compareBefore: Timestamp) async throws -> [Fill] {
         let rows = try await pool.execute(
             """
             SELECT fill_id, venue_order_id, side, price::text, quantity::text, fee::text, is_maker, filled_at

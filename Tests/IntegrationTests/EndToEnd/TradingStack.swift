@@ -24,7 +24,8 @@ final class TradingStack: @unchecked Sendable {
         self.simulatorPort = simulatorPort
     }
 
-    static func start(market: Market, symbols: [String]) async throws -> TradingStack {
+    /// `strategy`: the `macd_rsi` strategy's settings beyond its timeframe, as YAML flow-map entries.
+    static func start(market: Market, symbols: [String], strategy: String = "") async throws -> TradingStack {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestEnvironment.uniqueName("keel-e2e"))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let csv = directory.appendingPathComponent("market.csv")
@@ -49,7 +50,7 @@ final class TradingStack: @unchecked Sendable {
                 postgres: try TestEnvironment.postgres(), redis: redis, simulatorPort: port,
                 extraConfig: """
                     markets: {symbols: [\(symbols.joined(separator: ", "))], timeframes: [1m], history_days: 1}
-                    signals: {warmup_bars: 300, strategies: {macd_rsi: {timeframe: 1m}}}
+                    signals: {warmup_bars: 300, strategies: {macd_rsi: {timeframe: 1m\(strategy.isEmpty ? "" : ", " + strategy)}}}
                     # Only the start-up reconciliation polls: a kill must find the fill unrecorded.
                     execution: {poll_interval_ms: 600000}
                     """,
@@ -63,8 +64,10 @@ final class TradingStack: @unchecked Sendable {
 
     /// Starts a stack, runs `body` on it and stops it; when `body` fails, the services' logs
     /// are printed first.
-    static func run(market: Market, symbols: [String], _ body: (TradingStack) async throws -> Void) async throws {
-        let stack = try await start(market: market, symbols: symbols)
+    static func run(
+        market: Market, symbols: [String], strategy: String = "", _ body: (TradingStack) async throws -> Void
+    ) async throws {
+        let stack = try await start(market: market, symbols: symbols, strategy: strategy)
         do {
             try await body(stack)
         } catch {
