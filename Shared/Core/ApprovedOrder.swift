@@ -60,4 +60,12 @@ public struct ApprovedOrder: Sendable, Hashable {
         self.breakEvenAfterTarget = breakEvenAfterTarget
         self.expiresAt = expiresAt
     }
+
+    /// Whether the take-profits are a ladder of sized steps, placed as reduce-only limits once
+    /// the entry has filled: two or more steps, or one that closes only part of the position
+    /// (TP1 of a ladder whose rest trails). Otherwise the one target rides on the position and
+    /// closes all of it.
+    public var hasTakeProfitLadder: Bool {
+        takeProfitQuantities.count >= 2 || takeProfitQuantities.first.map { $0 < quantity } == true
+    }
 }

@@ -11,9 +11,10 @@ public struct VenueOrder: Sendable, Hashable {
     /// Set before an entry; exits keep the position's leverage.
     public let leverage: FixedPoint?
 
-    /// The order of an approval. An entry carries its stop-loss, and its take-profit when it
-    /// has one target (or an unsized ladder, whose first target then closes all of it); a sized
-    /// ladder of two or more steps is placed as reduce-only limits once the entry has filled.
+    /// The order of an approval. An entry carries its stop-loss, and its take-profit when that
+    /// closes the whole position (one target, or an unsized ladder whose first target then
+    /// closes all of it); a ladder of sized steps is placed as reduce-only limits once the
+    /// entry has filled.
     /// A limit entry is post-only when `postOnlyLimits`.
     public init(_ order: ApprovedOrder, postOnlyLimits: Bool = false) throws {
         let entering = order.kind == .entry
@@ -21,11 +22,10 @@ public struct VenueOrder: Sendable, Hashable {
         case (true, .limit(let price)): .limit(price: price, timeInForce: postOnlyLimits ? .postOnly : .goodTillCancel)
         default: .market(referencePrice: order.referencePrice)
         }
-        let ladderOnVenue = order.takeProfitQuantities.count < 2
         request = try BybitOrderRequest(
             symbol: order.symbol, side: entering ? order.side : order.side.opposite, quantity: order.quantity, kind: kind,
             orderLinkID: Self.orderLinkID(intentID: order.intentID), reduceOnly: order.reduceOnly,
-            takeProfit: entering && ladderOnVenue ? order.takeProfits.first : nil, stopLoss: entering ? order.stopLoss : nil)
+            takeProfit: entering && !order.hasTakeProfitLadder ? order.takeProfits.first : nil, stopLoss: entering ? order.stopLoss : nil)
         leverage = entering ? order.leverage : nil
     }
 

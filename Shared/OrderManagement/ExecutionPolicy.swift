@@ -24,7 +24,8 @@ public struct ExecutionPolicy: Sendable, Hashable {
 }
 
 extension TradePlan {
-    /// The plan of an approved entry: the ladder when risk sized two or more steps, the
+    /// The plan of an approved entry: the ladder when risk sized one (see
+    /// `ApprovedOrder.hasTakeProfitLadder`), the
     /// policy's entry, trailing and time-exit choices, and the instrument's tick and step.
     public init(_ order: ApprovedOrder, policy: ExecutionPolicy, priceTick: Price, quantityStep: Quantity) throws {
         let entry: EntryPlan = switch order.entry {
@@ -32,7 +33,7 @@ extension TradePlan {
         case .limit(let price):
             .limit(price: price, postOnly: policy.postOnlyEntries, timeoutMs: policy.limitEntryTimeoutMs, onTimeout: policy.entryTimeout)
         }
-        let ladder = order.takeProfitQuantities.count >= 2
+        let ladder = order.hasTakeProfitLadder
             ? zip(order.takeProfits, order.takeProfitQuantities).map { LadderStep(price: $0, quantity: $1) } : []
         guard let stop = order.stopLoss else { throw InvalidTradePlan(intentID: order.intentID, reason: "an entry without a stop-loss") }
         self.init(

@@ -57,8 +57,9 @@ public struct TradePlan: Sendable, Hashable, Codable {
     public let quantity: Quantity
     public let entry: EntryPlan
     public let stopLoss: Price
-    /// A single target rides on the position as its exchange-side take-profit; two or more
-    /// are this ladder of reduce-only limits, nearest first.
+    /// A target that closes the whole position rides on it as its exchange-side take-profit;
+    /// sized steps (two or more, or one closing only part, the rest trailing) are this ladder
+    /// of reduce-only limits, nearest first.
     public let ladder: [LadderStep]
     /// 0: never; n: the stop moves to the entry price once the n-th step has filled.
     public let breakEvenAfterStep: Int

@@ -152,8 +152,8 @@ public struct StrategyDesk: BacktestDesk {
         case .market: .market
         case .limit(let price, let postOnly, _, _): .limit(try series.ticks(price), postOnly: postOnly)
         }
-        // One target rides on the position; a ladder is placed by the trade once filled.
-        let target = order.takeProfitQuantities.count < 2 ? order.takeProfits.first : nil
+        // A target closing the whole position rides on it; a ladder is placed by the trade once filled.
+        let target = order.hasTakeProfitLadder ? nil : order.takeProfits.first
         try venue.submit(.place(VenueOrderRequest(
             clientID: plan.entryID, symbol: order.symbol, side: order.side, qty: try series.units(order.quantity), kind: kind,
             reduceOnly: false, leverageHundredths: try Self.hundredths(order.leverage), stopLoss: try series.ticks(plan.stopLoss),

@@ -64,6 +64,21 @@ struct PaperBacktestParityTests {
             compareBefore: minute(98), decisions: DecisionCounts(intents: 1, approved: 1, rejected: [:]))
     }()
 
+    /// The ladder with a trailing rest: TP1 (3 ATR, 29 050) closes half of the long of bar 90,
+    /// then the rest trails the best price by 2 ATR (300). Gaps to 29 100 and 29 400 raise the
+    /// trailing stop to 29 100; a gap to 28 900 takes it.
+    static let trailing: Scenario = {
+        var market = ScriptedMarket.crossingUpOnBar90
+        market.standing(3, at: 28_600)
+        market.standing(3, at: 29_100)
+        market.standing(3, at: 29_400)
+        market.standing(600, at: 28_900)
+        return Scenario(
+            market: market,
+            strategy: "take_profit: {first_target_atr: 3, first_fraction: 0.5, trailing: {enabled: true, mode: atr, atr_multiplier: 2}}",
+            compareBefore: minute(101), decisions: DecisionCounts(intents: 1, approved: 1, rejected: [:]))
+    }()
+
     /// Play starts at bar 81 (100 s of market before the first decision at 6 market minutes a
     /// real one).
     static let playFrom = minute(81)
@@ -77,6 +92,10 @@ struct PaperBacktestParityTests {
 
     @Test func theTakeProfitLadderTradesTheSameWay() async throws {
         try await Self.compare(Self.ladder)
+    }
+
+    @Test func aTrailingStopTradesTheSameWay() async throws {
+        try await Self.compare(Self.trailing)
     }
 
     static func compare(_ scenario: Scenario) async throws {
