@@ -174,8 +174,8 @@ extension SupportResistance {
                 }
             }
             let oldest = tally.bars - window
-            while tally.swingCount > 0, Int(ages[2 * tally.oldestAge]) < oldest {
-                let bar = Int(ages[2 * tally.oldestAge]), price = ages[2 * tally.oldestAge + 1]
+            while tally.swingCount > 0, Int(ages[Layout.ageWidth * tally.oldestAge]) < oldest {
+                let age = ages + Layout.ageWidth * tally.oldestAge, bar = Int(age[0]), price = age[1]
                 tally.oldestAge = tally.oldestAge + 1 == capacity ? 0 : tally.oldestAge + 1
                 remove(bar: bar, price: price, tally: &tally, levels: &levels)
             }
@@ -200,8 +200,7 @@ extension SupportResistance {
         @inline(__always)
         private func read(at slot: Int) -> Recent {
             let entry = recent + slot * Layout.recentWidth
-            return Recent(
-                high: entry[0], low: entry[1], time: Int64(bitPattern: entry[2].bitPattern), highest: entry[3], lowest: entry[4])
+            return Recent(high: entry[0], low: entry[1], time: Self.time(entry[2]), highest: entry[3], lowest: entry[4])
         }
 
         @inline(__always)
@@ -209,7 +208,7 @@ extension SupportResistance {
             let entry = recent + slot * Layout.recentWidth
             entry[0] = bar.high
             entry[1] = bar.low
-            entry[2] = Double(bitPattern: UInt64(bitPattern: bar.time))
+            entry[2] = Self.slot(bar.time)
             entry[3] = bar.highest
             entry[4] = bar.lowest
         }
@@ -217,31 +216,33 @@ extension SupportResistance {
         /// The first swing whose price satisfies `isAtOrAbove`, by bisection.
         @inline(__always)
         private func firstSwing(count: Int, where isAtOrAbove: (Double) -> Bool) -> Int {
-            partitionPoint(count: count) { isAtOrAbove(swings[3 * $0]) }
+            partitionPoint(count: count) { isAtOrAbove(swings[Layout.swingWidth * $0]) }
         }
 
         /// Inserts `swing` after every swing of a lower or equal price.
         private func insert(_ swing: Swing, tally: inout Tally, levels: inout [PriceLevel]) {
             precondition(tally.swingCount < capacity, "more swings than the layout's bound")
             let index = firstSwing(count: tally.swingCount) { $0 > swing.price }
-            let at = swings + 3 * index
-            (at + 3).update(from: at, count: 3 * (tally.swingCount - index))
+            let width = Layout.swingWidth, at = swings + width * index
+            (at + width).update(from: at, count: width * (tally.swingCount - index))
             at[0] = swing.price
             at[1] = Double(swing.bar)
-            at[2] = Double(bitPattern: UInt64(bitPattern: swing.time))
+            at[2] = Self.slot(swing.time)
             var newest = tally.oldestAge + tally.swingCount
             if newest >= capacity { newest -= capacity }
-            ages[2 * newest] = Double(swing.bar)
-            ages[2 * newest + 1] = swing.price
+            let age = ages + Layout.ageWidth * newest
+            age[0] = Double(swing.bar)
+            age[1] = swing.price
             tally.swingCount += 1
             recluster(changedAt: index, inserted: true, tally: tally, levels: &levels)
         }
 
         private func remove(bar: Int, price: Double, tally: inout Tally, levels: inout [PriceLevel]) {
             var index = firstSwing(count: tally.swingCount) { $0 >= price }
-            while swings[3 * index + 1] != Double(bar) { index += 1 }
-            let at = swings + 3 * index
-            at.update(from: at + 3, count: 3 * (tally.swingCount - index - 1))
+            let width = Layout.swingWidth
+            while swings[width * index + 1] != Double(bar) { index += 1 }
+            let at = swings + width * index
+            at.update(from: at + width, count: width * (tally.swingCount - index - 1))
             tally.swingCount -= 1
             recluster(changedAt: index, inserted: false, tally: tally, levels: &levels)
         }
@@ -267,7 +268,7 @@ extension SupportResistance {
                 var oldLevel = firstRebuilt, oldStart = start
                 var built = 0, count = 0, sum = 0.0, lastTouch = Int64.min
                 for index in start..<tally.swingCount {
-                    let price = swings[3 * index]
+                    let swing = swings + Layout.swingWidth * index, price = swing[0]
                     // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
                     if count > 0, abs(price * Double(count) - sum) > tolerance * sum {
                         keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
@@ -286,7 +287,7 @@ extension SupportResistance {
                     }
                     count += 1
                     sum += price
-                    lastTouch = Swift.max(lastTouch, Int64(bitPattern: swings[3 * index + 2].bitPattern))
+                    lastTouch = Swift.max(lastTouch, Self.time(swing[2]))
                 }
                 if count > 0 {
                     keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
@@ -299,31 +300,34 @@ extension SupportResistance {
 
         @inline(__always)
         private func keep(sum: Double, count: Int, lastTouch: Int64, as level: Int) {
-            let entry = rebuilt + 3 * level
+            let entry = rebuilt + Layout.levelWidth * level
             entry[0] = sum / Double(count)
             entry[1] = Double(count)
-            entry[2] = Double(bitPattern: UInt64(bitPattern: lastTouch))
+            entry[2] = Self.slot(lastTouch)
         }
 
-        /// Puts the `built` rebuilt levels in place of `levels[range]`.
+        private func rebuiltLevel(_ level: Int) -> PriceLevel {
+            let entry = rebuilt + Layout.levelWidth * level
+            return PriceLevel(price: entry[0], touches: Int(entry[1]), lastTouch: Self.time(entry[2]))
+        }
+
+        /// Puts the `built` rebuilt levels in place of `levels[range]`: written over them when
+        /// the count is the same (the usual case, a swing joining or leaving a level), else
+        /// spliced in.
         private func replace(_ range: Range<Int>, of levels: inout [PriceLevel], withRebuilt built: Int) {
-            let grown = built - range.count
-            if grown > 0 {
-                levels.append(contentsOf: repeatElement(PriceLevel(price: 0, touches: 0, lastTouch: 0), count: grown))
+            guard built == range.count else {
+                levels.replaceSubrange(range, with: (0..<built).map(rebuiltLevel))
+                return
             }
             levels.withUnsafeMutableBufferPointer { levels in
-                let base = levels.baseAddress!
-                if grown != 0 {
-                    let tail = levels.count - range.upperBound - Swift.max(grown, 0)
-                    (base + range.lowerBound + built).update(from: base + range.upperBound, count: tail)
-                }
-                for level in 0..<built {
-                    let entry = rebuilt + 3 * level
-                    base[range.lowerBound + level] = PriceLevel(
-                        price: entry[0], touches: Int(entry[1]), lastTouch: Int64(bitPattern: entry[2].bitPattern))
-                }
+                for level in 0..<built { levels[range.lowerBound + level] = rebuiltLevel(level) }
             }
-            if grown < 0 { levels.removeLast(-grown) }
         }
+
+        /// A time kept in a `Double` slot by its bit pattern (exact), and back.
+        @inline(__always)
+        private static func slot(_ time: Int64) -> Double { Double(bitPattern: UInt64(bitPattern: time)) }
+        @inline(__always)
+        private static func time(_ slot: Double) -> Int64 { Int64(bitPattern: slot.bitPattern) }
     }
 }

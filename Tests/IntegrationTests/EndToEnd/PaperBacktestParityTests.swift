@@ -38,9 +38,7 @@ struct PaperBacktestParityTests {
     /// (close 28 300): a short. Flat, then a gap to 28 900 stops it out. The flat tail gives one
     /// more signal a few bars later, which risk refuses: the stop-out's cooldown.
     static let targetAndStop: Scenario = {
-        var market = ScriptedMarket.crossingUpOnBar90
-        market.standing(3, at: 28_600)
-        market.standing(2, at: 29_100)
+        var market = longOfBar90(thenStanding: [(2, 29_100)])
         market.moving(through: [28_900, 28_700, 28_500, 28_300])
         market.standing(3, at: 28_300)
         market.standing(600, at: 28_900)
@@ -53,31 +51,29 @@ struct PaperBacktestParityTests {
     /// (3 ATR, 29 050) and its stop moves to the entry; the final target (5 ATR, 29 350) is not
     /// reached. Flat at 28 600, a gap to 29 100 takes TP1, and a gap back to 28 500 stops the
     /// rest out at break-even.
-    static let ladder: Scenario = {
-        var market = ScriptedMarket.crossingUpOnBar90
-        market.standing(3, at: 28_600)
-        market.standing(3, at: 29_100)
-        market.standing(600, at: 28_500)
-        return Scenario(
-            market: market,
-            strategy: "take_profit: {first_target_atr: 3, first_fraction: 0.5, break_even: true, final_target_atr: 5}",
-            compareBefore: minute(98), decisions: DecisionCounts(intents: 1, approved: 1, rejected: [:]))
-    }()
+    static let ladder = Scenario(
+        market: longOfBar90(thenStanding: [(3, 29_100), (600, 28_500)]),
+        strategy: "take_profit: {first_target_atr: 3, first_fraction: 0.5, break_even: true, final_target_atr: 5}",
+        compareBefore: minute(98), decisions: oneLongApproved)
 
     /// The ladder with a trailing rest: TP1 (3 ATR, 29 050) closes half of the long of bar 90,
     /// then the rest trails the best price by 2 ATR (300). Gaps to 29 100 and 29 400 raise the
     /// trailing stop to 29 100; a gap to 28 900 takes it.
-    static let trailing: Scenario = {
+    static let trailing = Scenario(
+        market: longOfBar90(thenStanding: [(3, 29_100), (3, 29_400), (600, 28_900)]),
+        strategy: "take_profit: {first_target_atr: 3, first_fraction: 0.5, trailing: {enabled: true, mode: atr, atr_multiplier: 2}}",
+        compareBefore: minute(101), decisions: oneLongApproved)
+
+    /// `ScriptedMarket.crossingUpOnBar90`, then flat at 28 600 for the long's entry (bar 91) and
+    /// two more bars, then each (bars, price) plateau in turn: every move a gap.
+    static func longOfBar90(thenStanding plateaus: [(bars: Int, price: Int)]) -> ScriptedMarket {
         var market = ScriptedMarket.crossingUpOnBar90
         market.standing(3, at: 28_600)
-        market.standing(3, at: 29_100)
-        market.standing(3, at: 29_400)
-        market.standing(600, at: 28_900)
-        return Scenario(
-            market: market,
-            strategy: "take_profit: {first_target_atr: 3, first_fraction: 0.5, trailing: {enabled: true, mode: atr, atr_multiplier: 2}}",
-            compareBefore: minute(101), decisions: DecisionCounts(intents: 1, approved: 1, rejected: [:]))
-    }()
+        for plateau in plateaus { market.standing(plateau.bars, at: plateau.price) }
+        return market
+    }
+
+    static let oneLongApproved = DecisionCounts(intents: 1, approved: 1)
 
     /// Play starts at bar 81 (100 s of market before the first decision at 6 market minutes a
     /// real one).
