@@ -124,7 +124,9 @@ struct ExecutionSafetyTests {
     @Test("a limit entry that times out is cancelled and the rest taken at the market")
     func limitEntryTimeout() async throws {
         try await DeskFixture.with("exec_limit", settings: {
-            $0.limitEntryTimeoutMs = 1000
+            // Long enough that placing the order (lock, database, venue) under a loaded CI
+            // machine never outlasts it: the timeout must not fire before the order is seen resting.
+            $0.limitEntryTimeoutMs = 3000
             $0.entryTimeout = .market
         }) { fixture in
             let last = try await fixture.client.tickers(symbol: btc).first!.lastPrice
@@ -132,7 +134,7 @@ struct ExecutionSafetyTests {
             let intent = TestEnvironment.uniqueName("limit")
             try await fixture.desk.place(try await fixture.entry(intent, entry: .limit(below)))
             #expect(try await fixture.recorded(intent)?.status == "New", "resting below the market")
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(for: .milliseconds(3100))
             try await fixture.desk.reconcile()  // cancels the limit
             try await fixture.desk.reconcile()  // takes the rest at the market
             try await Task.sleep(for: .milliseconds(1100))
