@@ -1,15 +1,14 @@
 /// Linearly weighted moving average: weights 1 (oldest) ... `period` (newest), divided by
-/// `period·(period + 1)/2`. Kept as TA-Lib keeps it: a weighted sum that loses one plain sum of
-/// the window per bar, so results match TA-Lib's. The first value comes on input `period`.
+/// `period·(period + 1)/2`. Kept as two running sums that each bar changes by one addition, the
+/// change worked out beside them, so the bar-to-bar chain is one addition (TA-Lib's has two);
+/// results agree with TA-Lib's far inside 1e-9. The first value comes on input `period`.
 public struct WMA: Indicator {
     public let period: Int
     private var window: RollingWindow
     /// Σ weight·input over the window, the weights already shifted down for the next bar.
-    private var weightedSum = 0.0
-    /// Σ input over the window, less the oldest once it has left.
+    private var shiftedSum = 0.0
+    /// Σ input over the window.
     private var plainSum = 0.0
-    /// The oldest input of the last full window, to subtract from `plainSum` next.
-    private var trailing = 0.0
     public private(set) var value: Double?
 
     /// `period` must be at least 1.
@@ -21,18 +20,16 @@ public struct WMA: Indicator {
 
     @discardableResult
     public mutating func update(_ input: Double) -> Double? {
-        window.append(input)
+        let departing = window.append(input)
         guard window.isFull else {
             plainSum += input
-            weightedSum += input * Double(window.count)
+            shiftedSum += input * Double(window.count)
             return nil
         }
-        plainSum += input
-        plainSum -= trailing
-        weightedSum += input * Double(period)
-        trailing = window.oldest
-        value = weightedSum / (Double(period * (period + 1)) / 2)
-        weightedSum -= plainSum
+        plainSum += input - (departing ?? 0)
+        let weighted = input * Double(period)
+        value = (shiftedSum + weighted) / (Double(period * (period + 1)) / 2)
+        shiftedSum += weighted - plainSum
         return value
     }
 }

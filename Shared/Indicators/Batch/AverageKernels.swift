@@ -15,10 +15,13 @@ extension SMA {
                     out[i] = .nan
                 }
                 let n = Double(period)
-                for i in warmUp..<x.count {
-                    total += x[i]
+                if x.count >= period {
+                    total += x[period - 1]
+                    out[period - 1] = total / n
+                }
+                for i in stride(from: period, to: x.count, by: 1) {
+                    total = windowTotal(total, adding: x[i], removing: x[i - period], period: period)
                     out[i] = total / n
-                    total -= x[i + 1 - period]
                 }
             }
         }
@@ -57,21 +60,22 @@ extension WMA {
         return input.withUnsafeBufferPointer { x in
             outputColumn(x.count) { out in
                 let warmUp = min(period - 1, x.count)
-                var plainSum = 0.0, weightedSum = 0.0, trailing = 0.0
+                var plainSum = 0.0, shiftedSum = 0.0
                 for i in 0..<warmUp {
                     plainSum += x[i]
-                    weightedSum += x[i] * Double(i + 1)
+                    shiftedSum += x[i] * Double(i + 1)
                     out[i] = .nan
                 }
                 let weight = Double(period), divisor = Double(period * (period + 1)) / 2
-                for i in warmUp..<x.count {
-                    plainSum += x[i]
-                    plainSum -= trailing
-                    weightedSum += x[i] * weight
-                    trailing = x[i + 1 - period]
-                    out[i] = weightedSum / divisor
-                    weightedSum -= plainSum
+                // The first full window has no input leaving it.
+                @inline(__always) func step(_ i: Int, departing: Double) {
+                    plainSum += x[i] - departing
+                    let weighted = x[i] * weight
+                    out[i] = (shiftedSum + weighted) / divisor
+                    shiftedSum += weighted - plainSum
                 }
+                if x.count >= period { step(period - 1, departing: 0) }
+                for i in stride(from: period, to: x.count, by: 1) { step(i, departing: x[i - period]) }
             }
         }
     }

@@ -109,19 +109,19 @@ extension Stochastic {
                             let range = (high[highestAt] - lowest) / 100
                             let fastK = range != 0 ? (close[i] - lowest) / range : 0
                             // Slow %K: the SMA of fast %K, kept as `SMA` keeps it.
-                            kTotal += fastK
-                            fastKs[kSeen % kSmoothing] = fastK
+                            let kSlot = kSeen % kSmoothing
+                            kTotal = windowTotal(kTotal, adding: fastK, removing: kSeen >= kSmoothing ? fastKs[kSlot] : nil, period: kSmoothing)
+                            fastKs[kSlot] = fastK
                             kSeen += 1
                             guard kSeen >= kSmoothing else { continue }
                             let k = kTotal / Double(kSmoothing)
-                            kTotal -= fastKs[kSeen % kSmoothing]
-                            dTotal += k
-                            slowKs[dSeen % dPeriod] = k
+                            let dSlot = dSeen % dPeriod
+                            dTotal = windowTotal(dTotal, adding: k, removing: dSeen >= dPeriod ? slowKs[dSlot] : nil, period: dPeriod)
+                            slowKs[dSlot] = k
                             dSeen += 1
                             guard dSeen >= dPeriod else { continue }
                             kOut[i] = k
                             dOut[i] = dTotal / Double(dPeriod)
-                            dTotal -= slowKs[dSeen % dPeriod]
                         }
                     }
                 }
