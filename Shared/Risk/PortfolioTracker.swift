@@ -146,6 +146,21 @@ public struct PortfolioTracker: Sendable {
         market[symbol, default: MarketState()].applyCandle(openTime: openTime, high: high, low: low, close: close, returnsKept: returnsKept)
     }
 
+    /// `applyCandle` for `count` candles of `symbol`, oldest first, `candle(i)` giving the i-th:
+    /// one lookup for all of them (a backtest feeds every bar).
+    public mutating func applyCandles(
+        symbol: Symbol, count: Int, _ candle: (Int) -> (openTime: Timestamp, high: Price, low: Price, close: Price)
+    ) {
+        let kept = returnsKept
+        func feed(_ state: inout MarketState) {
+            for index in 0..<count {
+                let bar = candle(index)
+                state.applyCandle(openTime: bar.openTime, high: bar.high, low: bar.low, close: bar.close, returnsKept: kept)
+            }
+        }
+        feed(&market[symbol, default: MarketState()])
+    }
+
     // MARK: Deciding
 
     public var currentEquity: Money? { equity?.value }

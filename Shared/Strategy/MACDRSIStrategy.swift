@@ -22,7 +22,8 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     public let settings: StrategySettings
     private var indicators: SignalIndicators
     private var trends: [TrendTracker]
-    private var lastOpenTimes: [Timeframe: Timestamp] = [:]
+    /// Open time of the last candle fed, per timeframe in `timeframes` order.
+    private var lastOpenTimes: [Timestamp?]
     private var awaitingTrend: EntryCandidate?
     private var awaitingPullback: PullbackWatch?
 
@@ -47,13 +48,19 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         trends = settings.trend.enabled
             ? settings.trend.timeframes.map { TrendTracker(timeframe: $0, fast: entry.macdFast, slow: entry.macdSlow, signal: entry.macdSignal) }
             : []
+        lastOpenTimes = [Timestamp?](repeating: nil, count: 1 + trends.count)
     }
 
     /// The timeframes it reads: the signal's, then the trend's.
     public var timeframes: [Timeframe] { [timeframe] + trends.map(\.timeframe) }
 
     /// Open time of the last candle fed on `timeframe`.
-    public func lastOpenTime(of timeframe: Timeframe) -> Timestamp? { lastOpenTimes[timeframe] }
+    public func lastOpenTime(of timeframe: Timeframe) -> Timestamp? { slot(of: timeframe).flatMap { lastOpenTimes[$0] } }
+
+    /// Where `timeframe` is in `timeframes`, nil when the strategy does not read it.
+    private func slot(of timeframe: Timeframe) -> Int? {
+        timeframe == self.timeframe ? 0 : trends.firstIndex { $0.timeframe == timeframe }.map { $0 + 1 }
+    }
 
     /// Feeds one closed candle. Refuses, leaving every indicator untouched, a candle of another
     /// symbol or timeframe, one still forming, and one not newer than the last of its timeframe,
@@ -61,18 +68,18 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     /// one here into a bad retain, as they did the initializer's.)
     public mutating func onCandle(_ candle: Candle) throws -> StrategyStep {
         guard candle.symbol == symbol else { throw CandleRejection.otherSymbol(candle.symbol) }
-        guard timeframes.contains(candle.timeframe) else { throw CandleRejection.otherTimeframe(candle.timeframe) }
+        guard let slot = slot(of: candle.timeframe) else { throw CandleRejection.otherTimeframe(candle.timeframe) }
         guard candle.isClosed else { throw CandleRejection.notClosed }
-        if let last = lastOpenTimes[candle.timeframe] {
+        if let last = lastOpenTimes[slot] {
             guard candle.openTime != last else { throw CandleRejection.duplicate(candle.openTime) }
             guard candle.openTime > last else { throw CandleRejection.outOfOrder(candle.openTime, last: last) }
         }
-        lastOpenTimes[candle.timeframe] = candle.openTime
+        lastOpenTimes[slot] = candle.openTime
         var step = StrategyStep()
-        if candle.timeframe == timeframe {
+        if slot == 0 {
             onSignalBar(candle, &step)
-        } else if let index = trends.firstIndex(where: { $0.timeframe == candle.timeframe }) {
-            trends[index].update(candle)
+        } else {
+            trends[slot - 1].update(candle)
             if let candidate = awaitingTrend {
                 let alignment = trendAlignment(candidate)
                 if alignment != .pending {
@@ -98,9 +105,29 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     /// Candles by close time, longer timeframes first among those closing together, so a
     /// signal bar always finds its trend bars already in.
     public static func batchOrder(_ candles: [Candle]) -> [Candle] {
-        candles.sorted { a, b in
-            a.closeTime != b.closeTime ? a.closeTime < b.closeTime : a.timeframe.seconds > b.timeframe.seconds
+        candles.sorted(by: comesFirst)
+    }
+
+    /// `batchOrder` of runs each already in it (one timeframe's candles, oldest first), merged
+    /// without sorting.
+    public static func batchOrder(merging runs: [[Candle]]) -> [Candle] {
+        var merged: [Candle] = []
+        merged.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        var heads = [Int](repeating: 0, count: runs.count)
+        while true {
+            var next: Int?
+            for run in runs.indices where heads[run] < runs[run].count {
+                if let best = next, !comesFirst(runs[run][heads[run]], runs[best][heads[best]]) { continue }
+                next = run
+            }
+            guard let run = next else { return merged }
+            merged.append(runs[run][heads[run]])
+            heads[run] += 1
         }
+    }
+
+    private static func comesFirst(_ a: Candle, _ b: Candle) -> Bool {
+        a.closeTime != b.closeTime ? a.closeTime < b.closeTime : a.timeframe.seconds > b.timeframe.seconds
     }
 
     // MARK: - The signal bar

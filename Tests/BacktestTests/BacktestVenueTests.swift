@@ -198,6 +198,6 @@ import Testing
         #expect(venue.order("tp1")?.status == .new)
         try venue.run(hourBar(2, "100", "101", "94", "96"), symbol: testSymbol)
         #expect(venue.order("tp1")?.status == .cancelled)
-        #expect(venue.isActive(testSymbol) == false)
+        #expect(venue.isActive(book: 0) == false)
     }
 }

@@ -65,6 +65,16 @@ struct TrendAlignmentTests {
         #expect(signalFirst != MACDRSIStrategy.batchOrder(all))
         #expect(try run(signalFirst).intents == batch)
     }
+
+    @Test("merging each timeframe's candles gives the batch order the sort gives")
+    func mergedBatchOrder() throws {
+        let signal = try ScriptedMarket.candles(ScriptedMarket.pullbackRally)
+        let trend = try trendCandles(rising: true)
+        let merged = MACDRSIStrategy.batchOrder(merging: [signal, trend])
+        #expect(merged == MACDRSIStrategy.batchOrder(signal + trend))
+        #expect(MACDRSIStrategy.batchOrder(merging: [trend, signal]) == merged)
+        #expect(merged.contains { $0.timeframe == .h4 } && merged.contains { $0.timeframe != .h4 })
+    }
 }
 
 /// The real BTC/USD hourly bars the indicator reference uses, with 4h bars built from them.

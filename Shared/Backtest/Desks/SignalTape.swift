@@ -33,10 +33,9 @@ enum SignalTape {
                 field: "strategy", reason: "\(strategy.name) trades \(strategy.symbol) on \(strategy.timeframe), the data is \(series.symbol) on \(series.timeframe)")
         }
         let signal = (0..<series.count).map(series.candle)
-        var candles = signal
-        for timeframe in strategy.timeframes.dropFirst() { candles += try Resampler.resample(signal, to: timeframe) }
+        let runs = try [signal] + strategy.timeframes.dropFirst().map { try Resampler.resample(signal, to: $0) }
         var intents: [Intent] = []
-        for candle in MACDRSIStrategy.batchOrder(candles) {
+        for candle in MACDRSIStrategy.batchOrder(merging: runs) {
             intents += try strategy.onCandle(candle).intents
         }
         return intents

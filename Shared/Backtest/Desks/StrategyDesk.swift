@@ -110,10 +110,10 @@ public struct StrategyDesk: BacktestDesk {
         // where it started ((13/14)^200 < 10^-6).
         let from = max((fedThrough[series.symbol] ?? -1) + 1, bar - max(tracker.returnsKept, 200))
         guard from <= bar else { return }
-        for index in from...bar {
-            tracker.applyCandle(
-                symbol: series.symbol, openTime: Timestamp(milliseconds: series.openTimes[index]), high: series.price(series.highs[index]),
-                low: series.price(series.lows[index]), close: series.price(series.closes[index]))
+        tracker.applyCandles(symbol: series.symbol, count: bar - from + 1) { offset in
+            let index = from + offset
+            return (Timestamp(milliseconds: series.openTimes[index]), series.price(series.highs[index]),
+                    series.price(series.lows[index]), series.price(series.closes[index]))
         }
         fedThrough[series.symbol] = bar
     }

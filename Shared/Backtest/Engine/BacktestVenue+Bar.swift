@@ -5,13 +5,20 @@ extension BacktestVenue {
     /// Runs one bar of `symbol`: actions arriving and funding falling inside it, in time order,
     /// and every trigger the path reaches between them. Bars of a symbol come oldest first.
     public mutating func run(_ bar: VenueBar, symbol: Symbol) throws {
-        guard var book = books[symbol] else {
+        guard let number = bookNumbers[symbol] else {
             throw BacktestConfigurationError(field: "symbol", reason: "\(symbol) has no instrument in this backtest")
         }
-        defer { books[symbol]!.lastPrice = bar.close }
-        guard book.isActive else { return }
+        try run(bar, book: number)
+    }
+
+    /// `run(_:symbol:)` for the `book`-th instrument, as the loop calls it.
+    public mutating func run(_ bar: VenueBar, book number: Int) throws {
+        defer { books[number].lastPrice = bar.close }
+        guard books[number].isActive else { return }
+        let symbol = books[number].instrument.symbol
+        var book = books[number]
         let events = timedEvents(bar, &book)
-        books[symbol] = book
+        books[number] = book
         var run = BarRun(bar: bar, path: IntraBarPath(bar, holding: book.position.side))
         var next = 0
         while true {
@@ -66,7 +73,7 @@ extension BacktestVenue {
 
     /// The first trigger the path reaches from the cursor to `end` (within one leg), and where.
     private func earliestTrigger(_ symbol: Symbol, _ run: BarRun, to end: Double) -> Trigger? {
-        let book = books[symbol]!
+        let book = self[book: symbol]
         var candidates: [Trigger] = []
         func consider(_ kind: Trigger.Kind, _ level: Int64, _ direction: PriceDirection) {
             if let at = run.path.firstReach(level, direction, from: run.cursor, to: end) {
@@ -93,7 +100,7 @@ extension BacktestVenue {
     }
 
     private mutating func fire(_ trigger: Trigger, symbol: Symbol, _ run: inout BarRun) throws {
-        let book = books[symbol]!
+        let book = self[book: symbol]
         let time = run.bar.time(at: run.cursor)
         let atPath = run.path.price(at: run.cursor)
         let side = book.position.side ?? .buy
@@ -124,9 +131,9 @@ extension BacktestVenue {
 
     /// The trailing stop's best price, moved to `price` when that is better.
     private mutating func refreshTrailing(_ symbol: Symbol, price: Int64) {
-        guard let side = books[symbol]!.position.side, var trailing = books[symbol]!.trailing else { return }
+        guard let side = self[book: symbol].position.side, var trailing = self[book: symbol].trailing else { return }
         trailing.extreme = side == .buy ? max(trailing.extreme, price) : min(trailing.extreme, price)
-        books[symbol]!.trailing = trailing
+        self[book: symbol].trailing = trailing
     }
 }
 

@@ -10,11 +10,11 @@ extension BacktestVenue {
         case .cancel(_, let id):
             if orders[id]?.isResting ?? false { finish(id, status: .cancelled, at: time) }
         case .setStopLoss(_, let stop):
-            if books[symbol]!.position.size != 0 { books[symbol]!.stopLoss = stop }
+            if self[book: symbol].position.size != 0 { self[book: symbol].stopLoss = stop }
         case .setTakeProfit(_, let target):
-            if books[symbol]!.position.size != 0 { books[symbol]!.takeProfit = target }
+            if self[book: symbol].position.size != 0 { self[book: symbol].takeProfit = target }
         case .setTrailingStop(_, let distance):
-            if books[symbol]!.position.size != 0 { books[symbol]!.trailing = TrailingState(distance: distance, extreme: price) }
+            if self[book: symbol].position.size != 0 { self[book: symbol].trailing = TrailingState(distance: distance, extreme: price) }
         }
     }
 
@@ -25,7 +25,7 @@ extension BacktestVenue {
         orders[id]!.updatedAt = time
         let qty = executable(orders[id]!)
         guard qty > 0 else { return reject(id, "reduce-only order with no position to reduce", at: time) }
-        let slipped = adverse(price, side: request.side, qty: qty, volume: volume, instrument: books[request.symbol]!.instrument)
+        let slipped = adverse(price, side: request.side, qty: qty, volume: volume, instrument: self[book: request.symbol].instrument)
         switch request.kind {
         case .market:
             guard affordable(request, qty: qty, price: slipped) else { return reject(id, "insufficient available balance", at: time) }
@@ -37,7 +37,7 @@ extension BacktestVenue {
                 if postOnly { return reject(id, "post-only order would take liquidity", at: time) }
                 try fill(id, qty: qty, price: request.side == .buy ? min(slipped, limit) : max(slipped, limit), isMaker: false, at: time)
             } else {
-                books[request.symbol]!.resting.append(id)
+                self[book: request.symbol].resting.append(id)
             }
         }
     }
@@ -46,11 +46,11 @@ extension BacktestVenue {
     /// order's margin at its leverage (reduce-only orders need none).
     private func affordable(_ request: VenueOrderRequest, qty: Int64, price: Int64) -> Bool {
         guard !request.reduceOnly else { return true }
-        let book = books[request.symbol]!
+        let book = self[book: request.symbol]
         let leverage = request.leverageHundredths ?? book.position.leverage
         let value = book.instrument.value(qty: qty, ticks: price)
         let margin = Int64(dividedRounded(Int128(value) * 100, by: Int128(leverage)))
-        let used = openSet.reduce(Int64(0)) { $0 + books[$1]!.position.initialMargin(instrument: books[$1]!.instrument) }
+        let used = openSet.reduce(Int64(0)) { $0 + self[book: $1].position.initialMargin(instrument: self[book: $1].instrument) }
         return margin <= walletBalance - used
     }
 
@@ -58,7 +58,7 @@ extension BacktestVenue {
     /// opposite position.
     func executable(_ order: VenueOrderState) -> Int64 {
         guard order.request.reduceOnly else { return order.leaves }
-        let position = books[order.request.symbol]!.position
+        let position = self[book: order.request.symbol].position
         guard let side = position.side, side != order.request.side else { return 0 }
         return min(order.leaves, position.quantity)
     }
@@ -77,7 +77,7 @@ extension BacktestVenue {
     mutating func finish(_ id: String, status: OrderStatus, at time: Timestamp) {
         orders[id]!.status = status
         orders[id]!.updatedAt = time
-        books[orders[id]!.request.symbol]!.resting.removeAll { $0 == id }
+        self[book: orders[id]!.request.symbol].resting.removeAll { $0 == id }
     }
 
     // MARK: Fills
@@ -85,8 +85,8 @@ extension BacktestVenue {
     /// Fills `qty` of order `id` at `price`.
     mutating func fill(_ id: String, qty: Int64, price: Int64, isMaker: Bool, at time: Timestamp) throws {
         let request = orders[id]!.request
-        if books[request.symbol]!.position.size == 0, let leverage = request.leverageHundredths {
-            books[request.symbol]!.position.leverage = leverage
+        if self[book: request.symbol].position.size == 0, let leverage = request.leverageHundredths {
+            self[book: request.symbol].position.leverage = leverage
         }
         orders[id]!.filled += qty
         orders[id]!.updatedAt = time
@@ -95,17 +95,17 @@ extension BacktestVenue {
         } else {
             orders[id]!.status = .partiallyFilled
         }
-        let opensFrom = books[request.symbol]!.position.size == 0
+        let opensFrom = self[book: request.symbol].position.size == 0
         try execute(request.symbol, side: request.side, qty: qty, price: price, isMaker: isMaker, cause: .order(id), at: time)
-        if opensFrom, !request.reduceOnly, books[request.symbol]!.position.size != 0 {
-            if let stop = request.stopLoss { books[request.symbol]!.stopLoss = stop }
-            if let target = request.takeProfit { books[request.symbol]!.takeProfit = target }
+        if opensFrom, !request.reduceOnly, self[book: request.symbol].position.size != 0 {
+            if let stop = request.stopLoss { self[book: request.symbol].stopLoss = stop }
+            if let target = request.takeProfit { self[book: request.symbol].takeProfit = target }
         }
     }
 
     /// Closes the whole position at the market: `price` moved by slippage, taker fee.
     mutating func closePosition(_ symbol: Symbol, price: Int64, volume: Int64, cause: FillCause, at time: Timestamp) throws {
-        let book = books[symbol]!
+        let book = self[book: symbol]
         guard let side = book.position.side else { return }
         let qty = book.position.quantity
         let slipped = adverse(price, side: side.opposite, qty: qty, volume: volume, instrument: book.instrument)
@@ -114,7 +114,7 @@ extension BacktestVenue {
 
     /// Cancels the symbol's resting orders and takes the position over at its bankruptcy price.
     mutating func liquidate(_ symbol: Symbol, at time: Timestamp) throws {
-        let book = books[symbol]!
+        let book = self[book: symbol]
         guard let side = book.position.side, let bankruptcy = book.position.bankruptcyTicks(instrument: book.instrument) else { return }
         for id in book.resting { finish(id, status: .cancelled, at: time) }
         try execute(symbol, side: side.opposite, qty: book.position.quantity, price: max(1, bankruptcy), isMaker: false,
@@ -125,7 +125,7 @@ extension BacktestVenue {
     private mutating func execute(
         _ symbol: Symbol, side: Side, qty: Int64, price: Int64, isMaker: Bool, cause: FillCause, at time: Timestamp
     ) throws {
-        var book = books[symbol]!
+        var book = self[book: symbol]
         let rate = cause == .liquidation ? FixedPoint.zero : isMaker ? settings.makerFeeRate : settings.takerFeeRate
         let fee = applying(rate, to: book.instrument.value(qty: qty, ticks: price))
         let before = book.position.size
@@ -154,7 +154,7 @@ extension BacktestVenue {
             book.tally!.enteredNotional += book.instrument.notional(qty: opened, ticks: price)
             book.tally!.fees += fee - closingFee
         }
-        books[symbol] = book
+        self[book: symbol] = book
         if book.position.size == 0 { openSet.remove(symbol) } else { openSet.insert(symbol) }
         fills.append(VenueFill(time: time, symbol: symbol, side: side, qty: qty, price: price, fee: fee, isMaker: isMaker, cause: cause, realisedPnl: pnl))
         if book.position.size == 0 { cancelReduceOnly(symbol, at: time) }
@@ -162,19 +162,19 @@ extension BacktestVenue {
 
     /// Reduce-only orders left with nothing to reduce are cancelled, as Bybit does.
     private mutating func cancelReduceOnly(_ symbol: Symbol, at time: Timestamp) {
-        for id in books[symbol]!.resting where orders[id]!.request.reduceOnly { finish(id, status: .cancelled, at: time) }
+        for id in self[book: symbol].resting where orders[id]!.request.reduceOnly { finish(id, status: .cancelled, at: time) }
     }
 
     // MARK: Funding
 
     /// The position pays `rate × value at price` (longs pay a positive rate, shorts receive it).
     mutating func settleFunding(_ symbol: Symbol, price: Int64, at time: Timestamp) throws {
-        let book = books[symbol]!
+        let book = self[book: symbol]
         guard let side = book.position.side else { return }
         let paid = applying(settings.fundingRate, to: book.instrument.value(qty: book.position.quantity, ticks: price))
         let amount = side == .buy ? paid : -paid
         walletBalance -= amount
-        books[symbol]!.tally?.funding += amount
+        self[book: symbol].tally?.funding += amount
         fundingPayments.append(FundingPayment(time: time, symbol: symbol, rate: settings.fundingRate, price: price, amount: amount))
     }
 }

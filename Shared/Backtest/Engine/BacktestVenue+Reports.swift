@@ -6,13 +6,14 @@ extension BacktestVenue {
     /// Whether an action for `symbol` is on its way or an opening order rests: its position is
     /// about to change.
     public func hasPending(_ symbol: Symbol) -> Bool {
-        guard let book = books[symbol] else { return false }
+        guard let number = bookNumbers[symbol] else { return false }
+        let book = books[number]
         return !book.pending.isEmpty || book.resting.contains { !orders[$0]!.request.reduceOnly }
     }
 
     /// The position as execution reports it to risk.
     public func positionReport(_ symbol: Symbol) throws -> Position {
-        let book = books[symbol]!
+        let book = self[book: symbol]
         return try Position(
             symbol: symbol, side: book.position.side, size: book.instrument.quantityValue(units: book.position.quantity),
             averageEntryPrice: try averageEntryPrice(book), realisedPnL: .zero,
@@ -21,7 +22,7 @@ extension BacktestVenue {
 
     /// What the trade manager knows of `plan`'s trade at `time`: its orders and the position.
     public func tradeFacts(_ plan: TradePlan, at time: Timestamp) throws -> TradeFacts {
-        let book = books[plan.symbol]!
+        let book = self[book: plan.symbol]
         var facts: [String: OrderFacts] = [:]
         let ids = [plan.entryID, plan.entryAtMarketID, plan.timeExitID] + plan.ladder.indices.map(plan.stepID)
         for id in ids {

@@ -29,7 +29,9 @@ public struct BacktestVenue: Sendable {
     public internal(set) var fills: [VenueFill] = []
     public internal(set) var fundingPayments: [FundingPayment] = []
     public internal(set) var trades: [BacktestTrade] = []
-    var books: [Symbol: SymbolBook] = [:]
+    /// One book per instrument, in the order given; `bookNumbers` finds a symbol's.
+    var books: [SymbolBook]
+    let bookNumbers: [Symbol: Int]
     var orders: [String: VenueOrderState] = [:]
     /// Symbols with an open position (kept by each fill, so reading it costs nothing per symbol).
     var openSet: Set<Symbol> = []
@@ -41,7 +43,11 @@ public struct BacktestVenue: Sendable {
         }
         self.settings = settings
         walletBalance = units
-        for instrument in instruments { books[instrument.symbol] = SymbolBook(instrument: instrument) }
+        guard Set(instruments.map(\.symbol)).count == instruments.count else {
+            throw BacktestConfigurationError(field: "data", reason: "a symbol appears twice")
+        }
+        books = instruments.map(SymbolBook.init)
+        bookNumbers = Dictionary(uniqueKeysWithValues: instruments.enumerated().map { ($0.element.symbol, $0.offset) })
     }
 
     // MARK: Asking
@@ -49,14 +55,14 @@ public struct BacktestVenue: Sendable {
     /// Queues `action` to take effect at `time + latencyMs`. An order id the venue has seen is
     /// ignored (as a venue refuses a duplicate client order id).
     public mutating func submit(_ action: VenueAction, at time: Timestamp) throws {
-        guard books[action.symbol] != nil else {
+        guard bookNumbers[action.symbol] != nil else {
             throw BacktestConfigurationError(field: "symbol", reason: "\(action.symbol) has no instrument in this backtest")
         }
         if case .place(let request) = action {
             guard orders[request.clientID] == nil else { return }
             orders[request.clientID] = VenueOrderState(request: request)
         }
-        books[action.symbol]!.pending.append(PendingAction(time: time.adding(milliseconds: settings.latencyMs), action: action))
+        self[book: action.symbol].pending.append(PendingAction(time: time.adding(milliseconds: settings.latencyMs), action: action))
     }
 
     // MARK: Reading
@@ -65,25 +71,31 @@ public struct BacktestVenue: Sendable {
         orders[clientID].map { ($0.status, $0.filled, $0.updatedAt, $0.rejectReason) }
     }
 
-    public func position(_ symbol: Symbol) -> EnginePosition? { books[symbol]?.position }
+    public func position(_ symbol: Symbol) -> EnginePosition? { bookNumbers[symbol].map { books[$0].position } }
 
-    public func instrument(_ symbol: Symbol) -> SimulatedInstrument? { books[symbol]?.instrument }
+    public func instrument(_ symbol: Symbol) -> SimulatedInstrument? { bookNumbers[symbol].map { books[$0].instrument } }
+
+    /// The book of `symbol`, which must be one of the run's.
+    subscript(book symbol: Symbol) -> SymbolBook {
+        get { books[bookNumbers[symbol]!] }
+        _modify { yield &books[bookNumbers[symbol]!] }
+    }
 
     /// Balance plus unrealised PnL at each symbol's last price (USDT units).
     public var equity: Int64 {
         openSet.reduce(walletBalance) { total, symbol in
-            let book = books[symbol]!
+            let book = self[book: symbol]
             guard let last = book.lastPrice else { return total }
             return total + book.position.unrealisedPnl(mark: last, instrument: book.instrument)
         }
     }
 
-    /// Whether a bar of `symbol` can change anything (something is open or on its way).
-    public func isActive(_ symbol: Symbol) -> Bool { books[symbol]?.isActive ?? false }
+    /// Whether a bar of the `book`-th instrument can change anything (something is open or on its way).
+    public func isActive(book: Int) -> Bool { books[book].isActive }
 
-    /// A bar of a symbol that is not active: all it changes is the last price. The loop calls
-    /// this instead of `run`, which would do the same after building the bar.
-    public mutating func noteClose(_ close: Int64, symbol: Symbol) { books[symbol]?.lastPrice = close }
+    /// A bar of the `book`-th instrument while it is not active: all it changes is the last
+    /// price. The loop calls this instead of `run`, which would do the same after building the bar.
+    public mutating func noteClose(_ close: Int64, book: Int) { books[book].lastPrice = close }
 
     /// Symbols with an open position, in order.
     public var openSymbols: [Symbol] { openSet.sorted() }

@@ -79,11 +79,11 @@ public struct Backtester: Sendable {
             closing.removeAll(keepingCapacity: true)
             for index in market.series.indices where cursors[index] < market.series[index].count
                 && market.series[index].openTimes[cursors[index]] == moment {
-                let symbol = market.series[index].symbol
-                if venue.isActive(symbol) {
-                    try venue.run(market.series[index].venueBar(cursors[index]), symbol: symbol)
+                // The venue's books are numbered as the market's series.
+                if venue.isActive(book: index) {
+                    try venue.run(market.series[index].venueBar(cursors[index]), book: index)
                 } else {
-                    venue.noteClose(market.series[index].closes[cursors[index]], symbol: symbol)
+                    venue.noteClose(market.series[index].closes[cursors[index]], book: index)
                 }
                 closing.append((index, cursors[index]))
                 cursors[index] += 1
