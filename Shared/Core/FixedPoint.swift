@@ -67,12 +67,16 @@ public struct FixedPoint: Sendable {
 }
 
 extension FixedPoint: Equatable, Hashable, Comparable {
+    // Values of one scale (prices of one instrument, the usual case) compare by their units,
+    // without widening to 128 bits.
     public static func == (lhs: FixedPoint, rhs: FixedPoint) -> Bool {
+        if lhs.scale == rhs.scale { return lhs.units == rhs.units }
         let scale = max(lhs.scale, rhs.scale)
         return lhs.wideUnits(atScale: scale) == rhs.wideUnits(atScale: scale)
     }
 
     public static func < (lhs: FixedPoint, rhs: FixedPoint) -> Bool {
+        if lhs.scale == rhs.scale { return lhs.units < rhs.units }
         let scale = max(lhs.scale, rhs.scale)
         return lhs.wideUnits(atScale: scale) < rhs.wideUnits(atScale: scale)
     }

@@ -108,11 +108,9 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         candles.sorted(by: comesFirst)
     }
 
-    /// `batchOrder` of runs each already in it (one timeframe's candles, oldest first), merged
-    /// without sorting.
-    public static func batchOrder(merging runs: [[Candle]]) -> [Candle] {
-        var merged: [Candle] = []
-        merged.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+    /// Visits, in `batchOrder`, the candles of runs each already in it (one timeframe's
+    /// candles, oldest first): a merge, with no sort and no merged copy.
+    public static func inBatchOrder(merging runs: [[Candle]], _ visit: (Candle) throws -> Void) rethrows {
         var heads = [Int](repeating: 0, count: runs.count)
         while true {
             var next: Int?
@@ -120,8 +118,8 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
                 if let best = next, !comesFirst(runs[run][heads[run]], runs[best][heads[best]]) { continue }
                 next = run
             }
-            guard let run = next else { return merged }
-            merged.append(runs[run][heads[run]])
+            guard let run = next else { return }
+            try visit(runs[run][heads[run]])
             heads[run] += 1
         }
     }
@@ -279,11 +277,14 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
 
     private func indicatorValues(_ readings: SignalReadings, macd: MACDValue, rsi: Double, atr: Double) -> [String: Double] {
         let entry = settings.entry
-        var values: [String: Double] = [
-            "close": readings.close,
-            "macd": macd.macd, "macd_signal": macd.signal, "macd_histogram": macd.histogram,
-            "rsi_\(entry.rsiPeriod)": rsi, "atr_\(settings.stop.atrPeriod)": atr,
-        ]
+        // Room for every value below, the trend's and the stop level's, so it never regrows.
+        var values = [String: Double](minimumCapacity: 16)
+        values["close"] = readings.close
+        values["macd"] = macd.macd
+        values["macd_signal"] = macd.signal
+        values["macd_histogram"] = macd.histogram
+        values["rsi_\(entry.rsiPeriod)"] = rsi
+        values["atr_\(settings.stop.atrPeriod)"] = atr
         values["atr_percent"] = readings.atrPercent
         values["volatility_percent"] = readings.volatility
         values["acceleration_percent"] = readings.acceleration

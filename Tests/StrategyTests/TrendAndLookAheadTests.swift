@@ -70,9 +70,14 @@ struct TrendAlignmentTests {
     func mergedBatchOrder() throws {
         let signal = try ScriptedMarket.candles(ScriptedMarket.pullbackRally)
         let trend = try trendCandles(rising: true)
-        let merged = MACDRSIStrategy.batchOrder(merging: [signal, trend])
+        func merging(_ runs: [[Candle]]) -> [Candle] {
+            var merged: [Candle] = []
+            MACDRSIStrategy.inBatchOrder(merging: runs) { merged.append($0) }
+            return merged
+        }
+        let merged = merging([signal, trend])
         #expect(merged == MACDRSIStrategy.batchOrder(signal + trend))
-        #expect(MACDRSIStrategy.batchOrder(merging: [trend, signal]) == merged)
+        #expect(merging([trend, signal]) == merged)
         #expect(merged.contains { $0.timeframe == .h4 } && merged.contains { $0.timeframe != .h4 })
     }
 }

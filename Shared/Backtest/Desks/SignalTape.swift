@@ -35,9 +35,7 @@ enum SignalTape {
         let signal = (0..<series.count).map(series.candle)
         let runs = try [signal] + strategy.timeframes.dropFirst().map { try Resampler.resample(signal, to: $0) }
         var intents: [Intent] = []
-        for candle in MACDRSIStrategy.batchOrder(merging: runs) {
-            intents += try strategy.onCandle(candle).intents
-        }
+        try MACDRSIStrategy.inBatchOrder(merging: runs) { intents += try strategy.onCandle($0).intents }
         return intents
     }
 }
