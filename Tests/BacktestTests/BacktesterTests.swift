@@ -3,6 +3,7 @@ import Core
 import ExchangeSimulator
 import OrderManagement
 import Risk
+import Strategy
 import Testing
 
 @testable import Backtest
@@ -62,6 +63,33 @@ import Testing
         let two = try macdRSI(market, parallelism: 2)
         #expect(one.trades == two.trades)
         #expect(one.equity == two.equity)
+    }
+
+    @Test func theTapesWeeksGiveTheIntentsOfTheWholeSeries() throws {
+        // 15-minute bars from a Wednesday: nine weeks and a bit, the first and last partial.
+        let market = try syntheticMarket(symbols: 2, bars: 6_000, parallelism: 1)
+        var settings = StrategySettings()
+        settings.trend = .init(enabled: true, timeframes: [.h4, .d1])
+        func strategies() throws -> [MACDRSIStrategy] {
+            try market.series.map {
+                try MACDRSIStrategy(name: "tape", symbol: $0.symbol, timeframe: market.timeframe, tickSize: $0.price(1), settings: settings)
+            }
+        }
+        var whole: [[Intent]] = []
+        for (series, var strategy) in zip(market.series, try strategies()) {
+            let signal = (0..<series.count).map(series.candle)
+            whole.append(strategy.run(try signal + Resampler.resample(signal, to: .h4) + Resampler.resample(signal, to: .d1)))
+        }
+        #expect(whole.allSatisfy { $0.count >= 5 })
+        for parallelism in [1, 2] {
+            let tape = try SignalTape(market: market, strategies: try strategies(), parallelism: parallelism)
+            #expect(tape.weeks == 10)
+            var weekly = [[Intent]](repeating: [], count: market.series.count)
+            for week in 0..<tape.weeks {
+                for (index, intents) in try tape.take(week: week).enumerated() { weekly[index] += intents }
+            }
+            #expect(weekly == whole, "parallelism \(parallelism)")
+        }
     }
 
     @Test func theDataInstrumentHoldsTheFilesDecimals() throws {

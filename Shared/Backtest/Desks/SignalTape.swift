@@ -3,36 +3,166 @@ import Foundation
 import Strategy
 import Synchronization
 
-/// Every intent the strategies give over the whole run, worked out before the portfolio is
-/// simulated. A strategy reads only its own symbol's candles, never the account (in the live
-/// system signals and risk are separate services), so running each symbol's strategy ahead,
-/// one symbol per core, gives exactly the intents the bar-by-bar run would.
-enum SignalTape {
-    /// Intents per series, in the order they were created. `strategies[i]` reads
-    /// `market.series[i]`: its signal timeframe is the series', its trend timeframes are
-    /// resampled from it (complete buckets only).
-    static func intents(market: BacktestMarket, strategies: [MACDRSIStrategy], parallelism: Int) throws -> [[Intent]] {
-        let results = Mutex([Result<[Intent], any Error>?](repeating: nil, count: strategies.count))
-        let next = Atomic(0)
-        let workers = max(1, min(parallelism, strategies.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < strategies.count else { return }
-                let result = Result { try intents(of: market.series[index], strategy: strategies[index]) }
-                results.withLock { $0[index] = result }
+/// Every intent the strategies give over the run, worked out a week of bars at a time. A
+/// strategy reads only its own symbol's candles, never the account (in the live system signals
+/// and risk are separate services), so running each symbol's strategy ahead of the portfolio
+/// gives exactly the intents the bar-by-bar run would.
+///
+/// With more than one core, `parallelism` workers run the weeks (every symbol's week w before
+/// any symbol's week w + 1) while the portfolio loop reads the weeks done: the strategies and the
+/// portfolio run side by side. With one core a week is worked out when the loop first needs it.
+///
+/// Weeks start on Monday 00:00 UTC, so each holds whole buckets of every timeframe (they all
+/// divide a week and align to it): a week's trend candles are resampled from its bars alone, as
+/// resampling the whole series would give them.
+final class SignalTape: Sendable {
+    private let work: TapeWork
+    /// The week the first bar of the run opens in (its start, in ms).
+    private let firstWeek: Int64
+    let weeks: Int
+
+    /// `strategies[i]` reads `market.series[i]`: its signal timeframe is the series', its trend
+    /// timeframes are resampled from it (complete buckets only).
+    init(market: BacktestMarket, strategies: [MACDRSIStrategy], parallelism: Int) throws {
+        for (series, strategy) in zip(market.series, strategies) {
+            guard strategy.symbol == series.symbol, strategy.timeframe == series.timeframe else {
+                throw BacktestConfigurationError(
+                    field: "strategy",
+                    reason: "\(strategy.name) trades \(strategy.symbol) on \(strategy.timeframe), the data is \(series.symbol) on \(series.timeframe)")
             }
         }
-        return try results.withLock { $0 }.map { try $0!.get() }
+        let first = market.series.map { $0.openTimes[0] }.min()!
+        let last = market.series.map { $0.openTimes[$0.count - 1] }.max()!
+        firstWeek = Self.weekStart(first)
+        weeks = Int((Self.weekStart(last) - firstWeek) / Timeframe.w1.milliseconds) + 1
+        work = TapeWork(market: market, strategies: strategies, firstWeek: firstWeek, weeks: weeks, workerless: parallelism <= 1)
+        if parallelism > 1 {
+            let work = self.work
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: parallelism) { _ in work.runWorker() }
+            }
+        }
     }
 
-    private static func intents(of series: BarSeries, strategy: MACDRSIStrategy) throws -> [Intent] {
-        var strategy = strategy
-        guard strategy.symbol == series.symbol, strategy.timeframe == series.timeframe else {
-            throw BacktestConfigurationError(
-                field: "strategy", reason: "\(strategy.name) trades \(strategy.symbol) on \(strategy.timeframe), the data is \(series.symbol) on \(series.timeframe)")
+    deinit { work.cancel() }
+
+    /// The week (counted from the run's first) of a bar opening at `openTime`.
+    func week(ofBarOpeningAt openTime: Int64) -> Int {
+        Int((Self.weekStart(openTime) - firstWeek) / Timeframe.w1.milliseconds)
+    }
+
+    /// Every symbol's intents of `week` (by series), in the order they were created, waiting
+    /// for the workers if they are not there yet (or working them out, with no workers).
+    /// Throws what a strategy threw. Each week is taken once, in order.
+    func take(week: Int) throws -> [[Intent]] { try work.take(week: week) }
+
+    private static func weekStart(_ milliseconds: Int64) -> Int64 {
+        Timeframe.w1.bucketStart(of: Timestamp(milliseconds: milliseconds)).milliseconds
+    }
+}
+
+/// The tape's state, shared with its workers. Task `t` is week `t / symbols` of series
+/// `t % symbols`; a symbol's strategy is held by one task at a time, its weeks in order.
+private final class TapeWork: @unchecked Sendable {
+    let market: BacktestMarket
+    let firstWeek: Int64
+    let weeks: Int
+    /// No worker threads: the loop works each week out when it takes it.
+    let workerless: Bool
+    let nextTask = Atomic(0)
+    // Everything below is guarded by `lock`.
+    let lock = NSCondition()
+    /// A symbol's strategy, nil while a task has it out.
+    var strategies: [MACDRSIStrategy?]
+    /// Weeks each symbol has done.
+    var weeksDone: [Int]
+    /// Tasks still to finish in each week.
+    var unfinished: [Int]
+    /// Weeks finished for every symbol.
+    var finishedWeeks = 0
+    /// Intents by task until the week is taken.
+    var results: [[Intent]?]
+    var failure: (any Error)?
+    var cancelled = false
+
+    init(market: BacktestMarket, strategies: [MACDRSIStrategy], firstWeek: Int64, weeks: Int, workerless: Bool) {
+        self.market = market
+        self.firstWeek = firstWeek
+        self.weeks = weeks
+        self.workerless = workerless
+        self.strategies = strategies
+        weeksDone = [Int](repeating: 0, count: strategies.count)
+        unfinished = [Int](repeating: strategies.count, count: weeks)
+        results = [[Intent]?](repeating: nil, count: weeks * strategies.count)
+    }
+
+    var symbols: Int { market.series.count }
+
+    func runWorker() {
+        while true {
+            let task = nextTask.add(1, ordering: .relaxed).oldValue
+            guard task < weeks * symbols, run(task) else { return }
         }
-        let signal = (0..<series.count).map(series.candle)
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    func take(week: Int) throws -> [[Intent]] {
+        lock.lock()
+        defer { lock.unlock() }
+        while finishedWeeks <= week, failure == nil {
+            guard workerless else {
+                lock.wait()
+                continue
+            }
+            // Only this thread runs tasks: the week's, in order, without the lock.
+            lock.unlock()
+            while nextTask.load(ordering: .relaxed) < (week + 1) * symbols,
+                  run(nextTask.add(1, ordering: .relaxed).oldValue) {}
+            lock.lock()
+        }
+        if let failure { throw failure }
+        let tasks = week * symbols..<(week + 1) * symbols
+        defer { for task in tasks { results[task] = nil } }
+        return tasks.map { results[$0]! }
+    }
+
+    /// Runs one task; false when the tape was cancelled or a task failed.
+    private func run(_ task: Int) -> Bool {
+        let week = task / symbols, symbol = task % symbols
+        lock.lock()
+        while weeksDone[symbol] < week, !cancelled, failure == nil { lock.wait() }
+        guard !cancelled, failure == nil, var strategy = strategies[symbol] else {
+            lock.unlock()
+            return false
+        }
+        strategies[symbol] = nil
+        lock.unlock()
+        let result = Result { try intents(of: market.series[symbol], week: week, strategy: &strategy) }
+        lock.lock()
+        defer { lock.unlock() }
+        strategies[symbol] = strategy
+        weeksDone[symbol] = week + 1
+        switch result {
+        case .success(let intents): results[task] = intents
+        case .failure(let error): failure = error
+        }
+        unfinished[week] -= 1
+        while finishedWeeks < weeks, unfinished[finishedWeeks] == 0 { finishedWeeks += 1 }
+        lock.broadcast()
+        return failure == nil
+    }
+
+    private func intents(of series: BarSeries, week: Int, strategy: inout MACDRSIStrategy) throws -> [Intent] {
+        let start = firstWeek + Int64(week) * Timeframe.w1.milliseconds
+        let bars = series.indices(openingFrom: start, to: start + Timeframe.w1.milliseconds)
+        guard !bars.isEmpty else { return [] }
+        let signal = bars.map(series.candle)
         let runs = try [signal] + strategy.timeframes.dropFirst().map { try Resampler.resample(signal, to: $0) }
         var intents: [Intent] = []
         try MACDRSIStrategy.inBatchOrder(merging: runs) { intents += try strategy.onCandle($0).intents }

@@ -17,7 +17,11 @@ import Strategy
 public struct StrategyDesk: BacktestDesk {
     public let engine: RiskEngine
     public let policy: ExecutionPolicy
-    private let tape: [[Intent]]
+    private let tape: SignalTape
+    /// Weeks taken from the tape.
+    private var weeksTaken = 0
+    /// Each series' intents taken from the tape, from the first not yet decided (`nextIntent`).
+    private var taken: [[Intent]]
     private var nextIntent: [Int]
     private var tracker: PortfolioTracker
     private var fedThrough: [Symbol: Int] = [:]
@@ -38,8 +42,9 @@ public struct StrategyDesk: BacktestDesk {
         tracker = PortfolioTracker(for: risk)
         seriesIndex = Dictionary(uniqueKeysWithValues: market.series.enumerated().map { ($0.element.symbol, $0.offset) })
         self.policy = policy
-        tape = try SignalTape.intents(market: market, strategies: strategies, parallelism: parallelism)
-        nextIntent = [Int](repeating: 0, count: tape.count)
+        tape = try SignalTape(market: market, strategies: strategies, parallelism: parallelism)
+        taken = [[Intent]](repeating: [], count: strategies.count)
+        nextIntent = [Int](repeating: 0, count: strategies.count)
     }
 
     public mutating func onClose(
@@ -48,12 +53,26 @@ public struct StrategyDesk: BacktestDesk {
         try recordClosingFills(venue)
         tracker.apply(equity: try RoundTripTally.money(venue.equity), at: time)
         try manageTrades(at: time, &venue)
+        try takeTape(through: tape.week(ofBarOpeningAt: time.milliseconds - market.timeframe.milliseconds))
         for (index, bar) in closing {
-            while nextIntent[index] < tape[index].count, tape[index][nextIntent[index]].createdAt <= time {
-                let intent = tape[index][nextIntent[index]]
+            while nextIntent[index] < taken[index].count, taken[index][nextIntent[index]].createdAt <= time {
+                let intent = taken[index][nextIntent[index]]
                 nextIntent[index] += 1
                 guard trading else { continue }
                 try decide(intent, series: market.series[index], bar: bar, market: market, at: time, &venue)
+            }
+        }
+    }
+
+    /// Takes the tape's weeks through `week`, letting go of the intents already decided.
+    private mutating func takeTape(through week: Int) throws {
+        while weeksTaken <= min(week, tape.weeks - 1) {
+            let intents = try tape.take(week: weeksTaken)
+            weeksTaken += 1
+            for index in taken.indices {
+                taken[index].removeFirst(nextIntent[index])
+                nextIntent[index] = 0
+                taken[index] += intents[index]
             }
         }
     }

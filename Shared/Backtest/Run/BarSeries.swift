@@ -78,13 +78,22 @@ public struct BarSeries: Sendable {
 
     /// The last bar closed by `time`, -1 when none.
     func lastIndex(closingBy time: Timestamp) -> Int {
-        let opensBy = time.milliseconds - timeframe.milliseconds
+        firstIndex(openingAfter: time.milliseconds - timeframe.milliseconds) - 1
+    }
+
+    /// The bars opening in `from ..< to` (ms).
+    func indices(openingFrom from: Int64, to: Int64) -> Range<Int> {
+        firstIndex(openingAfter: from - 1)..<firstIndex(openingAfter: to - 1)
+    }
+
+    /// The first bar opening after `time` (ms), or `count`.
+    private func firstIndex(openingAfter time: Int64) -> Int {
         var low = 0, high = openTimes.count
         while low < high {
             let middle = (low + high) / 2
-            if openTimes[middle] <= opensBy { low = middle + 1 } else { high = middle }
+            if openTimes[middle] <= time { low = middle + 1 } else { high = middle }
         }
-        return low - 1
+        return low
     }
 }
 
