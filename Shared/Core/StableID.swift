@@ -63,13 +63,17 @@ public enum StableID {
         append(namespace)
         append(UInt64(parts.count))
         for part in parts { append(part) }
-        let digest = SHA256.hash(data: message)
-        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { hex in
-            for (index, byte) in digest.enumerated() {
-                hex[2 * index] = hexDigit(byte >> 4)
-                hex[2 * index + 1] = hexDigit(byte & 0x0f)
+        var hasher = SHA256()
+        message.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        let digest = hasher.finalize()
+        return digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 2 * bytes.count) { hex in
+                for (index, byte) in bytes.enumerated() {
+                    hex[2 * index] = hexDigit(byte >> 4)
+                    hex[2 * index + 1] = hexDigit(byte & 0x0f)
+                }
+                return 2 * bytes.count
             }
-            return 2 * SHA256.byteCount
         }
     }
 
