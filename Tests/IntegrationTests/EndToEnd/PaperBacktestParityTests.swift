@@ -64,6 +64,16 @@ struct PaperBacktestParityTests {
         strategy: "take_profit: {first_target_atr: 3, first_fraction: 0.5, trailing: {enabled: true, mode: atr, atr_multiplier: 2}}",
         compareBefore: minute(101), decisions: oneLongApproved)
 
+    /// A pullback entry: the long signal of bar 90 (close 28 600, ATR 150) waits for the price
+    /// to come back half an ATR, to 28 525. Bar 94 dips to 28 520: the intent comes on its
+    /// close, a limit buy at 28 525 that rests while bar 95 stands at 28 600 again; a gap to
+    /// 28 500 fills it at its price, as maker, and a gap to 29 100 takes the target (3 ATR above
+    /// the entry, 28 975).
+    static let pullback = Scenario(
+        market: longOfBar90(thenStanding: [(1, 28_520), (1, 28_600), (3, 28_500), (600, 29_100)]),
+        strategy: "pullback: {enabled: true, size_atr: 0.5, timeout_bars: 5}, expiry_bars: 3",
+        compareBefore: minute(101), decisions: oneLongApproved)
+
     /// `ScriptedMarket.crossingUpOnBar90`, then flat at 28 600 for the long's entry (bar 91) and
     /// two more bars, then each (bars, price) plateau in turn: every move a gap.
     static func longOfBar90(thenStanding plateaus: [(bars: Int, price: Int)]) -> ScriptedMarket {
@@ -92,6 +102,10 @@ struct PaperBacktestParityTests {
 
     @Test func aTrailingStopTradesTheSameWay() async throws {
         try await Self.compare(Self.trailing)
+    }
+
+    @Test func aPullbackEntryTradesTheSameWay() async throws {
+        try await Self.compare(Self.pullback)
     }
 
     static func compare(_ scenario: Scenario) async throws {
