@@ -46,7 +46,8 @@ public struct MarketState: Sendable, Hashable, Codable {
     public var markTime: Timestamp?
     /// Average true range over price (0.012 = 1.2 %), nil when unknown.
     public var atrFraction: Double?
-    /// Close-to-close returns of consecutive candles, oldest first.
+    /// Close-to-close returns of consecutive candles, oldest first: the last `returnsKept` (or
+    /// all, while fewer), and fewer than twice as many (readers take the suffix they need).
     public var returns: [Double]
     /// Open time of the candle the last return ends at.
     public var returnsEnd: Timestamp?
@@ -62,14 +63,15 @@ public struct MarketState: Sendable, Hashable, Codable {
     }
 
     /// A closed candle: its return from the previous close and the ATR fraction (Wilder's
-    /// average of true range over close, 14 bars), keeping the last `returnsKept` returns.
+    /// average of true range over close, 14 bars), keeping at least the last `returnsKept` returns.
     /// Out-of-order or repeated candles are ignored.
     mutating func applyCandle(openTime: Timestamp, high: Price, low: Price, close: Price, returnsKept: Int) {
         if let end = returnsEnd, openTime <= end { return }
         let closeValue = Decimals.double(close.value)
         if let previous = lastClose.map({ Decimals.double($0.value) }), previous > 0, closeValue > 0 {
             returns.append(closeValue / previous - 1)
-            if returns.count > returnsKept { returns.removeFirst(returns.count - returnsKept) }
+            // Trimmed in one move at twice the kept count: a shift per candle costs O(kept).
+            if returns.count >= 2 * returnsKept { returns.removeFirst(returns.count - returnsKept) }
             let trueHigh = max(Decimals.double(high.value), previous)
             let trueLow = min(Decimals.double(low.value), previous)
             let range = (trueHigh - trueLow) / closeValue

@@ -506,7 +506,14 @@ struct PortfolioTrackerTests {
         // A repeated candle changes nothing.
         tracker.applyCandle(symbol: F.btc, openTime: Timestamp(milliseconds: 4 * 60_000), high: F.price("200"), low: F.price("1"), close: F.price("150"))
         let state = try #require(tracker.market[F.btc])
-        #expect(state.returns.count == 3 && abs(state.returns[2] - (103.0 / 102.0 - 1)) < 1e-12)
+        #expect(state.returns.count == 4 && abs(state.returns[3] - (103.0 / 102.0 - 1)) < 1e-12)
         #expect((state.atrFraction ?? 0) > 0.05)
+        // At least the last three returns are kept, and fewer than six.
+        for (index, close) in ["104", "105", "106", "107", "108", "109"].enumerated() {
+            tracker.applyCandle(symbol: F.btc, openTime: Timestamp(milliseconds: Int64(index + 5) * 60_000), high: F.price("110"), low: F.price("98"), close: F.price(close))
+            let returns = try #require(tracker.market[F.btc]).returns
+            #expect((3..<6).contains(returns.count))
+            #expect(abs(returns.last! - (Double(close)! / Double(103 + index) - 1)) < 1e-12)
+        }
     }
 }
