@@ -20,7 +20,7 @@ public enum StableID {
     /// (1...64; default 32 = 128 bits).
     public static func derive(namespace: String, parts: [String], length: Int = defaultLength) -> String {
         precondition((1...64).contains(length), "StableID length must be 1...64, got \(length)")
-        return String(hexDigest(namespace: namespace, parts: parts).prefix(length))
+        return hexDigest(namespace: namespace, parts: parts, length: length)
     }
 
     /// An exchange client order id (Bybit `orderLinkId`): `"<prefix>-<hex>"`, exactly 36
@@ -47,7 +47,8 @@ public enum StableID {
         ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
     }
 
-    private static func hexDigest(namespace: String, parts: [String]) -> String {
+    /// The first `length` hex characters of the digest.
+    private static func hexDigest(namespace: String, parts: [String], length: Int) -> String {
         // The whole message in one buffer and one hash call: ids are derived per intent and per
         // order, in backtests millions of times.
         var message: [UInt8] = []
@@ -56,8 +57,9 @@ public enum StableID {
             withUnsafeBytes(of: number.bigEndian) { message.append(contentsOf: $0) }
         }
         func append(_ text: String) {
+            var text = text
             append(UInt64(text.utf8.count))
-            message.append(contentsOf: text.utf8)
+            text.withUTF8 { message.append(contentsOf: $0) }
         }
         append("keel.stable-id.v1")
         append(namespace)
@@ -67,12 +69,12 @@ public enum StableID {
         message.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         let digest = hasher.finalize()
         return digest.withUnsafeBytes { bytes in
-            String(unsafeUninitializedCapacity: 2 * bytes.count) { hex in
-                for (index, byte) in bytes.enumerated() {
-                    hex[2 * index] = hexDigit(byte >> 4)
-                    hex[2 * index + 1] = hexDigit(byte & 0x0f)
+            String(unsafeUninitializedCapacity: length) { hex in
+                for index in 0..<length {
+                    let byte = bytes[index / 2]
+                    hex[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0x0f)
                 }
-                return 2 * bytes.count
+                return length
             }
         }
     }
