@@ -92,6 +92,8 @@ final class ServiceHeartbeat: Service, Sendable {
         }
     }
 
+    /// Never revives a stopped instance (ids are unique per process): a beat still in flight on
+    /// another connection when the shutdown marked the instance stopped must not undo that.
     private func beat() async throws {
         let readiness = await probe.evaluate()
         let detail = try JSONSerialization.data(withJSONObject: readiness.details, options: [.sortedKeys])
@@ -100,7 +102,8 @@ final class ServiceHeartbeat: Service, Sendable {
             INSERT INTO service_instances (service, instance, host, started_at, last_seen, ready, detail)
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
             ON CONFLICT (service, instance) DO UPDATE
-                SET last_seen = excluded.last_seen, ready = excluded.ready, detail = excluded.detail, stopped_at = NULL
+                SET last_seen = excluded.last_seen, ready = excluded.ready, detail = excluded.detail
+                WHERE service_instances.stopped_at IS NULL
             """,
             [instance.service, instance.id, instance.host, startedAt.milliseconds, clock.now().milliseconds, readiness.ready,
              String(decoding: detail, as: UTF8.self)])
