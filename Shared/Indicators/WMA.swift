@@ -20,13 +20,11 @@ public struct WMA: Indicator {
 
     @discardableResult
     public mutating func update(_ input: Double) -> Double? {
-        let departing = window.append(input)
+        plainSum = windowTotal(plainSum, adding: input, removing: window.append(input), period: period)
         guard window.isFull else {
-            plainSum += input
             shiftedSum += input * Double(window.count)
             return nil
         }
-        plainSum += input - (departing ?? 0)
         let weighted = input * Double(period)
         value = (shiftedSum + weighted) / (Double(period * (period + 1)) / 2)
         shiftedSum += weighted - plainSum

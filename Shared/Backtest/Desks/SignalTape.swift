@@ -17,9 +17,8 @@ import Synchronization
 /// resampling the whole series would give them.
 final class SignalTape: Sendable {
     private let work: TapeWork
-    /// The week the first bar of the run opens in (its start, in ms).
-    private let firstWeek: Int64
-    let weeks: Int
+    /// Weeks from the one the run's first bar opens in to the last bar's.
+    var weeks: Int { work.weeks }
 
     /// `strategies[i]` reads `market.series[i]`: its signal timeframe is the series', its trend
     /// timeframes are resampled from it (complete buckets only).
@@ -33,8 +32,8 @@ final class SignalTape: Sendable {
         }
         let first = market.series.map { $0.openTimes[0] }.min()!
         let last = market.series.map { $0.openTimes[$0.count - 1] }.max()!
-        firstWeek = Self.weekStart(first)
-        weeks = Int((Self.weekStart(last) - firstWeek) / Timeframe.w1.milliseconds) + 1
+        let firstWeek = Self.weekStart(first)
+        let weeks = Int((Self.weekStart(last) - firstWeek) / Timeframe.w1.milliseconds) + 1
         work = TapeWork(market: market, strategies: strategies, firstWeek: firstWeek, weeks: weeks, workerless: parallelism <= 1)
         if parallelism > 1 {
             let work = self.work
@@ -48,7 +47,7 @@ final class SignalTape: Sendable {
 
     /// The week (counted from the run's first) of a bar opening at `openTime`.
     func week(ofBarOpeningAt openTime: Int64) -> Int {
-        Int((Self.weekStart(openTime) - firstWeek) / Timeframe.w1.milliseconds)
+        Int((Self.weekStart(openTime) - work.firstWeek) / Timeframe.w1.milliseconds)
     }
 
     /// Every symbol's intents of `week` (by series), in the order they were created, waiting
@@ -65,6 +64,7 @@ final class SignalTape: Sendable {
 /// `t % symbols`; a symbol's strategy is held by one task at a time, its weeks in order.
 private final class TapeWork: @unchecked Sendable {
     let market: BacktestMarket
+    /// Where the run's first week starts (ms).
     let firstWeek: Int64
     let weeks: Int
     /// No worker threads: the loop works each week out when it takes it.

@@ -15,14 +15,13 @@ extension SMA {
                     out[i] = .nan
                 }
                 let n = Double(period)
-                if x.count >= period {
-                    total += x[period - 1]
-                    out[period - 1] = total / n
-                }
-                for i in stride(from: period, to: x.count, by: 1) {
-                    total = windowTotal(total, adding: x[i], removing: x[i - period], period: period)
+                // The first full window has no input leaving it.
+                @inline(__always) func step(_ i: Int, departing: Double?) {
+                    total = windowTotal(total, adding: x[i], removing: departing, period: period)
                     out[i] = total / n
                 }
+                if x.count >= period { step(period - 1, departing: nil) }
+                for i in stride(from: period, to: x.count, by: 1) { step(i, departing: x[i - period]) }
             }
         }
     }
@@ -68,13 +67,13 @@ extension WMA {
                 }
                 let weight = Double(period), divisor = Double(period * (period + 1)) / 2
                 // The first full window has no input leaving it.
-                @inline(__always) func step(_ i: Int, departing: Double) {
-                    plainSum += x[i] - departing
+                @inline(__always) func step(_ i: Int, departing: Double?) {
+                    plainSum = windowTotal(plainSum, adding: x[i], removing: departing, period: period)
                     let weighted = x[i] * weight
                     out[i] = (shiftedSum + weighted) / divisor
                     shiftedSum += weighted - plainSum
                 }
-                if x.count >= period { step(period - 1, departing: 0) }
+                if x.count >= period { step(period - 1, departing: nil) }
                 for i in stride(from: period, to: x.count, by: 1) { step(i, departing: x[i - period]) }
             }
         }
