@@ -34,8 +34,6 @@ public struct SupportResistance: Indicator {
     public let strength: Int
     public let window: Int
     public let tolerance: Double
-    /// The extremes of the last `strength` bars: the right-hand side of the candidate swing.
-    private var rightSide: RollingRange
     /// The recent bars and the window's swings in one buffer laid out by `Layout`, so an update
     /// checks the buffer's uniqueness once and reaches everything by pointer.
     private var storage: [Double]
@@ -50,14 +48,12 @@ public struct SupportResistance: Indicator {
         self.strength = strength
         self.window = window
         self.tolerance = tolerance
-        rightSide = RollingRange(period: strength)
         storage = Array(repeating: 0, count: Layout(strength: strength, window: window).count)
     }
 
     /// The nearest levels around the bar's close (every level is in `levels`).
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> SupportResistanceValue? {
-        let (highest, lowest) = rightSide.update(high: bar.high, low: bar.low)
         let layout = Layout(strength: strength, window: window), tolerance = tolerance
         var tally = tally
         // Moved out (a swap, no copy): the closure may not touch `self` while `storage` is open.
@@ -65,7 +61,7 @@ public struct SupportResistance: Indicator {
         swap(&levels, &self.levels)
         let value = storage.withUnsafeMutableBufferPointer { buffer in
             let book = SwingBook(base: buffer.baseAddress!, layout: layout, tolerance: tolerance)
-            book.add(bar, highest: highest, lowest: lowest, tally: &tally, levels: &levels)
+            book.add(bar, tally: &tally, levels: &levels)
             return book.nearest(to: bar.close, tally: &tally, levels: levels)
         }
         swap(&levels, &self.levels)
@@ -76,9 +72,9 @@ public struct SupportResistance: Indicator {
 
 extension SupportResistance {
     /// Where things are in `storage`:
-    /// - the last `strength + 1` bars before the latest, a ring of `Recent` entries whose
-    ///   oldest is at `Tally.recentNext`: its extremes are the left-hand side of the candidate,
-    ///   the entry after it the candidate;
+    /// - the last `span` bars (the candidate swing and `strength` bars each side), each written
+    ///   twice, at its slot and `span` after it, so the latest `span` bars are always one
+    ///   contiguous run (from the slot after the latest's) and no index wraps;
     /// - the window's confirmed swings in price order (the order clustering reads them in);
     /// - the same swings in the order they were confirmed (bar order), a ring, so the oldest is
     ///   the first to leave;
@@ -87,12 +83,13 @@ extension SupportResistance {
     /// tighter bound exists, as swing highs are more than `strength` bars apart; a buffer laid
     /// out on it measured about a tenth slower, so the room is kept.)
     struct Layout {
-        static let recentWidth = 5, swingWidth = 3, ageWidth = 2, levelWidth = 3
+        static let recentWidth = 3, swingWidth = 3, ageWidth = 2, levelWidth = 3
         let strength: Int
         let window: Int
+        var span: Int { 2 * strength + 1 }
         var swingCapacity: Int { 2 * window }
         var recent: Int { 0 }
-        var swings: Int { (strength + 1) * Self.recentWidth }
+        var swings: Int { 2 * span * Self.recentWidth }
         var ages: Int { swings + swingCapacity * Self.swingWidth }
         var rebuilt: Int { ages + swingCapacity * Self.ageWidth }
         var count: Int { rebuilt + (swingCapacity + 1) * Self.levelWidth }
@@ -101,20 +98,13 @@ extension SupportResistance {
     /// The scalar state beside the buffer.
     struct Tally: Sendable, Hashable, Codable {
         var bars = 0
-        /// Entries in the recent-bar ring, and its oldest.
-        var recentCount = 0
+        /// The slot the next bar goes to in the recent-bar ring.
         var recentNext = 0
         /// Swings in the window; the age ring's oldest entry.
         var swingCount = 0
         var oldestAge = 0
         /// The index of the first level at or above the last close.
         var split = 0
-    }
-
-    /// A bar as the ring keeps it: high, low, open time, and the highest high and lowest low of
-    /// the `strength` bars ending at it.
-    struct Recent {
-        let high: Double, low: Double, time: Int64, highest: Double, lowest: Double
     }
 
     /// A confirmed swing: its bar's number, price and open time.
@@ -132,6 +122,7 @@ extension SupportResistance {
         /// `price, touches, lastTouch` triples.
         let rebuilt: UnsafeMutablePointer<Double>
         let strength: Int
+        let span: Int
         let window: Int
         let capacity: Int
         let tolerance: Double
@@ -143,6 +134,7 @@ extension SupportResistance {
             ages = base + layout.ages
             rebuilt = base + layout.rebuilt
             strength = layout.strength
+            span = layout.span
             window = layout.window
             capacity = layout.swingCapacity
             self.tolerance = tolerance
@@ -151,26 +143,22 @@ extension SupportResistance {
         /// Takes the bar: confirms the swings of the bar `strength` back, if any, and lets go
         /// of those that have left the window.
         @inline(__always)
-        func add(_ bar: PriceBar, highest: Double, lowest: Double, tally: inout Tally, levels: inout [PriceLevel]) {
+        func add(_ bar: PriceBar, tally: inout Tally, levels: inout [PriceLevel]) {
             tally.bars += 1
-            let latest = Recent(high: bar.high, low: bar.low, time: bar.openTime, highest: highest, lowest: lowest)
-            if tally.recentCount <= strength {
-                write(latest, at: tally.recentCount)
-                tally.recentCount += 1
-            } else {
-                // The candidate is `strength` bars back, with `strength` bars on each side of it.
-                let left = read(at: tally.recentNext)
-                tally.recentNext = tally.recentNext == strength ? 0 : tally.recentNext + 1
-                let candidate = read(at: tally.recentNext)
-                write(latest, at: tally.recentNext == 0 ? strength : tally.recentNext - 1)
-                if tally.bars > 2 * strength {
-                    let candidateBar = tally.bars - 1 - strength
-                    if candidate.high > left.highest, candidate.high > highest {
-                        insert(Swing(bar: candidateBar, price: candidate.high, time: candidate.time), tally: &tally, levels: &levels)
-                    }
-                    if candidate.low < left.lowest, candidate.low < lowest {
-                        insert(Swing(bar: candidateBar, price: candidate.low, time: candidate.time), tally: &tally, levels: &levels)
-                    }
+            let slot = tally.recentNext
+            write(bar, at: slot)
+            write(bar, at: slot + span)
+            tally.recentNext = slot + 1 == span ? 0 : slot + 1
+            if tally.bars >= span {
+                // The latest `span` bars, oldest first; the candidate is the middle one.
+                let bars = recent + (slot + 1) * Layout.recentWidth
+                let candidate = bars + strength * Layout.recentWidth
+                let candidateBar = tally.bars - 1 - strength
+                if isSwing(of: 0, in: bars, beyond: >) {
+                    insert(Swing(bar: candidateBar, price: candidate[0], time: Self.time(candidate[2])), tally: &tally, levels: &levels)
+                }
+                if isSwing(of: 1, in: bars, beyond: <) {
+                    insert(Swing(bar: candidateBar, price: candidate[1], time: Self.time(candidate[2])), tally: &tally, levels: &levels)
                 }
             }
             let oldest = tally.bars - window
@@ -197,20 +185,28 @@ extension SupportResistance {
             }
         }
 
+        /// Whether the middle of the `span` bars at `bars` has a price (field `field`: 0 the
+        /// high, 1 the low) `beyond` those of all the others. The nearest neighbours are
+        /// compared first, so most bars fail within a comparison or two.
         @inline(__always)
-        private func read(at slot: Int) -> Recent {
-            let entry = recent + slot * Layout.recentWidth
-            return Recent(high: entry[0], low: entry[1], time: Self.time(entry[2]), highest: entry[3], lowest: entry[4])
+        private func isSwing(of field: Int, in bars: UnsafeMutablePointer<Double>, beyond: (Double, Double) -> Bool) -> Bool {
+            let width = Layout.recentWidth, price = bars[strength * width + field]
+            var distance = 1
+            while distance <= strength,
+                beyond(price, bars[(strength - distance) * width + field]),
+                beyond(price, bars[(strength + distance) * width + field])
+            {
+                distance += 1
+            }
+            return distance > strength
         }
 
         @inline(__always)
-        private func write(_ bar: Recent, at slot: Int) {
+        private func write(_ bar: PriceBar, at slot: Int) {
             let entry = recent + slot * Layout.recentWidth
             entry[0] = bar.high
             entry[1] = bar.low
-            entry[2] = Self.slot(bar.time)
-            entry[3] = bar.highest
-            entry[4] = bar.lowest
+            entry[2] = Self.slot(bar.openTime)
         }
 
         /// The first swing whose price satisfies `isAtOrAbove`, by bisection.
@@ -311,13 +307,14 @@ extension SupportResistance {
             return PriceLevel(price: entry[0], touches: Int(entry[1]), lastTouch: Self.time(entry[2]))
         }
 
-        /// Puts the `built` rebuilt levels in place of `levels[range]`: written over them when
-        /// the count is the same (the usual case, a swing joining or leaving a level), else
-        /// spliced in.
+        /// Puts the `built` rebuilt levels in place of `levels[range]`: when the count differs
+        /// (a level born or gone), the levels after the range move first, in place.
         private func replace(_ range: Range<Int>, of levels: inout [PriceLevel], withRebuilt built: Int) {
-            guard built == range.count else {
-                levels.replaceSubrange(range, with: (0..<built).map(rebuiltLevel))
-                return
+            let surplus = built - range.count
+            if surplus > 0 {
+                levels.insert(contentsOf: repeatElement(PriceLevel(price: 0, touches: 0, lastTouch: 0), count: surplus), at: range.upperBound)
+            } else if surplus < 0 {
+                levels.removeSubrange(range.lowerBound + built..<range.upperBound)
             }
             levels.withUnsafeMutableBufferPointer { levels in
                 for level in 0..<built { levels[range.lowerBound + level] = rebuiltLevel(level) }
