@@ -7,7 +7,11 @@ import Core
 /// Snapshots may arrive late or twice: an older sequence (positions) or an older time (equity)
 /// than the one held is ignored. Pure: the service persists what must survive a restart.
 public struct PortfolioTracker: Sendable {
-    private var positions: [Symbol: (position: Position, sequence: UInt64)] = [:]
+    /// The latest snapshot's sequence per symbol, flat ones included (older ones are ignored).
+    private var sequences: [Symbol: UInt64] = [:]
+    /// The positions that are not flat: what a decision's portfolio holds, kept as snapshots
+    /// arrive rather than filtered from every symbol's for each decision.
+    private var openPositions: [Symbol: Position] = [:]
     private var equity: (value: Money, time: Timestamp)?
     /// The UTC day (days since the epoch) `account.dayStartEquity` belongs to.
     private var day: Int64?
@@ -17,11 +21,11 @@ public struct PortfolioTracker: Sendable {
     public let returnsKept: Int
     /// Closed trades kept (the performance look-back).
     public let tradesKept: Int
-    /// Decided intent ids kept in memory (older ones are answered from the decision log).
+    /// Decided intent ids kept in memory: at least the latest `idsKept`, at most twice as many
+    /// (older ones are answered from the decision log).
     public let idsKept: Int
-    /// Decided ids, oldest first, from `idOrderStart` (those before it are forgotten).
+    /// The ids in `account.decidedIntentIDs`, oldest first.
     private var idOrder: [String] = []
-    private var idOrderStart = 0
     /// The venue order of each symbol's latest closing fill.
     private var lastClosingOrder: [Symbol: String] = [:]
 
@@ -42,8 +46,9 @@ public struct PortfolioTracker: Sendable {
     /// Applies a position snapshot; returns false when it was older than the one held.
     @discardableResult
     public mutating func apply(_ position: Position, sequence: UInt64) -> Bool {
-        if let held = positions[position.symbol], held.sequence >= sequence { return false }
-        positions[position.symbol] = (position, sequence)
+        if let held = sequences[position.symbol], held >= sequence { return false }
+        sequences[position.symbol] = sequence
+        openPositions[position.symbol] = position.isFlat ? nil : position
         return true
     }
 
@@ -55,7 +60,8 @@ public struct PortfolioTracker: Sendable {
             symbol: intent.symbol, side: intent.side, size: approval.quantity, averageEntryPrice: intent.entryPrice,
             realisedPnL: .zero, leverage: approval.leverage)
         else { return }
-        positions[intent.symbol] = (provisional, positions[intent.symbol]?.sequence ?? 0)
+        if sequences[intent.symbol] == nil { sequences[intent.symbol] = 0 }
+        openPositions[intent.symbol] = provisional.isFlat ? nil : provisional
     }
 
     /// Applies an equity snapshot: the peak rises with it, and the first snapshot of a UTC day
@@ -104,17 +110,19 @@ public struct PortfolioTracker: Sendable {
             symbol: trade.symbol, pnl: pnl, closedAt: max(held.closedAt, trade.closedAt), stoppedOut: held.stoppedOut || trade.stoppedOut)
     }
 
+    /// Remembers that `intentID` was decided, so that risk refuses it again as a duplicate.
     public mutating func noteDecided(_ intentID: String) {
         guard account.decidedIntentIDs.insert(intentID).inserted else { return }
         idOrder.append(intentID)
-        if idOrder.count - idOrderStart > idsKept {
-            account.decidedIntentIDs.remove(idOrder[idOrderStart])
-            idOrderStart += 1
-            // Forgotten ids are dropped in one move now and then, not one shift per decision.
-            if idOrderStart >= idsKept {
-                idOrder.removeFirst(idOrderStart)
-                idOrderStart = 0
-            }
+        // Forgets in bulk: rebuilding the set from the newest `idsKept` once every `idsKept`
+        // decisions costs far less than a removal with each one (in a large set of strings, a
+        // probe and a backward shift that rehashes the entries it moves).
+        // The new set has room for twice `idsKept`, so it never grows (rehashes) before the next.
+        if idOrder.count >= 2 * idsKept {
+            idOrder.removeFirst(idOrder.count - idsKept)
+            var kept = Set<String>(minimumCapacity: 2 * idsKept)
+            for id in idOrder { kept.insert(id) }
+            account.decidedIntentIDs = kept
         }
     }
 
@@ -168,9 +176,7 @@ public struct PortfolioTracker: Sendable {
     /// The portfolio, or nil before any equity is known (risk cannot size without it).
     public var portfolio: Portfolio? {
         guard let equity else { return nil }
-        var open: [Symbol: Position] = [:]
-        for (symbol, held) in positions where !held.position.isFlat { open[symbol] = held.position }
-        return Portfolio(equity: equity.value, open: open)
+        return Portfolio(equity: equity.value, open: openPositions)
     }
 
     /// What the engine sees for one decision, or nil before any equity is known.

@@ -47,7 +47,12 @@ public struct RiskEngine: Sendable {
 
 /// The verdicts of one decision, in the order recorded.
 private final class VerdictLog {
-    var verdicts: [RuleVerdict] = []
+    /// Room for a verdict per rule (skips included) from the start: one allocation, not one per doubling.
+    var verdicts: [RuleVerdict] = {
+        var verdicts: [RuleVerdict] = []
+        verdicts.reserveCapacity(RiskRule.allCases.count)
+        return verdicts
+    }()
 }
 
 /// One decision in progress: the verdicts so far and the order being sized.

@@ -4,16 +4,19 @@ import Testing
 @testable import Risk
 
 @Suite struct DecidedIntentMemoryTests {
-    @Test func decidedIDsAreForgottenOldestFirstBeyondWhatIsKept() {
+    @Test func decidedIDsAreForgottenOldestFirstInBulkKeepingAtLeastWhatIsKept() {
         var tracker = PortfolioTracker(idsKept: 3)
-        for id in ["a", "b", "c", "d", "e", "f", "g"] { tracker.noteDecided(id) }
-        #expect(tracker.account.decidedIntentIDs == ["e", "f", "g"])
+        for id in ["a", "b", "c", "d", "e"] { tracker.noteDecided(id) }
+        #expect(tracker.account.decidedIntentIDs == ["a", "b", "c", "d", "e"])
+        // The sixth id reaches twice what is kept: the three newest stay.
         tracker.noteDecided("f")
-        #expect(tracker.account.decidedIntentIDs == ["e", "f", "g"])
-        for id in ["h", "i", "j", "k"] { tracker.noteDecided(id) }
-        #expect(tracker.account.decidedIntentIDs == ["i", "j", "k"])
+        #expect(tracker.account.decidedIntentIDs == ["d", "e", "f"])
+        tracker.noteDecided("e")
+        #expect(tracker.account.decidedIntentIDs == ["d", "e", "f"], "a duplicate is not remembered twice")
+        for id in ["g", "h", "i"] { tracker.noteDecided(id) }
+        #expect(tracker.account.decidedIntentIDs == ["g", "h", "i"])
         // A forgotten id counts as new again.
         tracker.noteDecided("a")
-        #expect(tracker.account.decidedIntentIDs == ["j", "k", "a"])
+        #expect(tracker.account.decidedIntentIDs == ["g", "h", "i", "a"])
     }
 }

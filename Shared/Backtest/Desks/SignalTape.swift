@@ -8,9 +8,12 @@ import Synchronization
 /// and risk are separate services), so running each symbol's strategy ahead of the portfolio
 /// gives exactly the intents the bar-by-bar run would.
 ///
-/// With more than one core, `parallelism` workers run the weeks (every symbol's week w before
-/// any symbol's week w + 1) while the portfolio loop reads the weeks done: the strategies and the
-/// portfolio run side by side. With one core a week is worked out when the loop first needs it.
+/// With more than one core, `parallelism − 1` workers run the weeks (every symbol's week w
+/// before any symbol's week w + 1) while the portfolio loop reads the weeks done: the strategies
+/// and the portfolio run side by side. The loop's thread works on the week it needs when that
+/// is not done yet (with one core, that is all the work there is). The loop is the one thread
+/// that cannot be shared out, so it gets a core of its own rather than a share of a core with
+/// one worker too many.
 ///
 /// Weeks start on Monday 00:00 UTC, so each holds whole buckets of every timeframe (they all
 /// divide a week and align to it): a week's trend candles are resampled from its bars alone, as
@@ -34,11 +37,11 @@ final class SignalTape: Sendable {
         let last = market.series.map { $0.openTimes[$0.count - 1] }.max()!
         let firstWeek = Self.weekStart(first)
         let weeks = Int((Self.weekStart(last) - firstWeek) / Timeframe.w1.milliseconds) + 1
-        work = TapeWork(market: market, strategies: strategies, firstWeek: firstWeek, weeks: weeks, workerless: parallelism <= 1)
+        work = TapeWork(market: market, strategies: strategies, firstWeek: firstWeek, weeks: weeks)
         if parallelism > 1 {
             let work = self.work
             DispatchQueue.global().async {
-                DispatchQueue.concurrentPerform(iterations: parallelism) { _ in work.runWorker() }
+                DispatchQueue.concurrentPerform(iterations: parallelism - 1) { _ in work.runWorker() }
             }
         }
     }
@@ -50,8 +53,8 @@ final class SignalTape: Sendable {
         Int((Self.weekStart(openTime) - work.firstWeek) / Timeframe.w1.milliseconds)
     }
 
-    /// Every symbol's intents of `week` (by series), in the order they were created, waiting
-    /// for the workers if they are not there yet (or working them out, with no workers).
+    /// Every symbol's intents of `week` (by series), in the order they were created, working
+    /// out those no worker has started and waiting for those the workers have.
     /// Throws what a strategy threw. Each week is taken once, in order.
     func take(week: Int) throws -> [[Intent]] { try work.take(week: week) }
 
@@ -67,8 +70,6 @@ private final class TapeWork: @unchecked Sendable {
     /// Where the run's first week starts (ms).
     let firstWeek: Int64
     let weeks: Int
-    /// No worker threads: the loop works each week out when it takes it.
-    let workerless: Bool
     let nextTask = Atomic(0)
     // Everything below is guarded by `lock`.
     let lock = NSCondition()
@@ -85,11 +86,10 @@ private final class TapeWork: @unchecked Sendable {
     var failure: (any Error)?
     var cancelled = false
 
-    init(market: BacktestMarket, strategies: [MACDRSIStrategy], firstWeek: Int64, weeks: Int, workerless: Bool) {
+    init(market: BacktestMarket, strategies: [MACDRSIStrategy], firstWeek: Int64, weeks: Int) {
         self.market = market
         self.firstWeek = firstWeek
         self.weeks = weeks
-        self.workerless = workerless
         self.strategies = strategies
         weeksDone = [Int](repeating: 0, count: strategies.count)
         unfinished = [Int](repeating: strategies.count, count: weeks)
@@ -116,15 +116,16 @@ private final class TapeWork: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         while finishedWeeks <= week, failure == nil {
-            guard workerless else {
-                lock.wait()
-                continue
-            }
-            // Only this thread runs tasks: the week's, in order, without the lock.
+            // Takes the week's tasks no worker has, without the lock; then waits for the rest.
             lock.unlock()
-            while nextTask.load(ordering: .relaxed) < (week + 1) * symbols,
-                  run(nextTask.add(1, ordering: .relaxed).oldValue) {}
+            var ranOne = false
+            while nextTask.load(ordering: .relaxed) < (week + 1) * symbols {
+                let task = nextTask.add(1, ordering: .relaxed).oldValue
+                guard task < weeks * symbols, run(task) else { break }
+                ranOne = true
+            }
             lock.lock()
+            if !ranOne, finishedWeeks <= week, failure == nil { lock.wait() }
         }
         if let failure { throw failure }
         let tasks = week * symbols..<(week + 1) * symbols

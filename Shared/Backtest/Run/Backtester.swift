@@ -72,21 +72,25 @@ public struct Backtester: Sendable {
         let firstTrade = max(tradingFrom?.milliseconds ?? start, start)
         var equity = [EquityPoint(time: Timestamp(milliseconds: firstTrade), equity: startingEquity)]
         var cursors = [Int](repeating: 0, count: market.series.count)
+        // Each series' next bar's open time (`Int64.max` once it has none): one flat array to
+        // scan per moment rather than every series' cursor and times.
+        var nextOpens = market.series.map { $0.openTimes[0] }
         var closing: [(series: Int, bar: Int)] = []
         var bars = 0
         var ruinedAt: Timestamp?
-        while let moment = nextOpenTime(cursors) {
+        while let moment = nextOpens.min(), moment != .max {
             closing.removeAll(keepingCapacity: true)
-            for index in market.series.indices where cursors[index] < market.series[index].count
-                && market.series[index].openTimes[cursors[index]] == moment {
+            for index in nextOpens.indices where nextOpens[index] == moment {
+                let bar = cursors[index]
                 // The venue's books are numbered as the market's series.
                 if venue.isActive(book: index) {
-                    try venue.run(market.series[index].venueBar(cursors[index]), book: index)
+                    try venue.run(market.series[index].venueBar(bar), book: index)
                 } else {
-                    venue.noteClose(market.series[index].closes[cursors[index]], book: index)
+                    venue.noteClose(market.series[index].closes[bar], book: index)
                 }
-                closing.append((index, cursors[index]))
-                cursors[index] += 1
+                closing.append((index, bar))
+                cursors[index] = bar + 1
+                nextOpens[index] = bar + 1 < market.series[index].count ? market.series[index].openTimes[bar + 1] : .max
             }
             bars += closing.count
             let closeTime = Timestamp(milliseconds: moment + market.timeframe.milliseconds)
@@ -103,15 +107,6 @@ public struct Backtester: Sendable {
         return BacktestResult(
             equity: equity, trades: venue.trades, fills: venue.fills, funding: venue.fundingPayments, bars: bars,
             finalBalance: try RoundTripTally.money(venue.walletBalance), ruinedAt: ruinedAt)
-    }
-
-    private func nextOpenTime(_ cursors: [Int]) -> Int64? {
-        var next: Int64?
-        for index in market.series.indices where cursors[index] < market.series[index].count {
-            let time = market.series[index].openTimes[cursors[index]]
-            if next.map({ time < $0 }) ?? true { next = time }
-        }
-        return next
     }
 }
 
