@@ -55,11 +55,17 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     public var timeframes: [Timeframe] { [timeframe] + trends.map(\.timeframe) }
 
     /// Open time of the last candle fed on `timeframe`.
-    public func lastOpenTime(of timeframe: Timeframe) -> Timestamp? { slot(of: timeframe).flatMap { lastOpenTimes[$0] } }
+    public func lastOpenTime(of timeframe: Timeframe) -> Timestamp? {
+        Self.slot(of: timeframe, signal: self.timeframe, trends: trends).flatMap { lastOpenTimes[$0] }
+    }
+
+    // The helpers the per-bar path calls (`slot`, `crossSide`, `trendAlignment`) are static,
+    // given only what they read: called as methods from the mutating path, each call copied
+    // the whole strategy (well over a kilobyte) first.
 
     /// Where `timeframe` is in `timeframes`, nil when the strategy does not read it.
-    private func slot(of timeframe: Timeframe) -> Int? {
-        timeframe == self.timeframe ? 0 : trends.firstIndex { $0.timeframe == timeframe }.map { $0 + 1 }
+    private static func slot(of timeframe: Timeframe, signal: Timeframe, trends: [TrendTracker]) -> Int? {
+        timeframe == signal ? 0 : trends.firstIndex { $0.timeframe == timeframe }.map { $0 + 1 }
     }
 
     /// Feeds one closed candle. Refuses, leaving every indicator untouched, a candle of another
@@ -68,7 +74,9 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     /// one here into a bad retain, as they did the initializer's.)
     public mutating func onCandle(_ candle: Candle) throws -> StrategyStep {
         guard candle.symbol == symbol else { throw CandleRejection.otherSymbol(candle.symbol) }
-        guard let slot = slot(of: candle.timeframe) else { throw CandleRejection.otherTimeframe(candle.timeframe) }
+        guard let slot = Self.slot(of: candle.timeframe, signal: timeframe, trends: trends) else {
+            throw CandleRejection.otherTimeframe(candle.timeframe)
+        }
         guard candle.isClosed else { throw CandleRejection.notClosed }
         if let last = lastOpenTimes[slot] {
             guard candle.openTime != last else { throw CandleRejection.duplicate(candle.openTime) }
@@ -81,7 +89,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         } else {
             trends[slot - 1].update(candle)
             if let candidate = awaitingTrend {
-                let alignment = trendAlignment(candidate)
+                let alignment = Self.trendAlignment(candidate, trends: trends)
                 if alignment != .pending {
                     awaitingTrend = nil
                     afterBarFilters(candidate, alignment, &step)
@@ -142,7 +150,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             awaitingPullback = nil
             watchPullback(&watch, candle, &step)
         }
-        guard let side = crossSide(readings), let atr = readings.atr, atr > 0, let macd = readings.macd, let rsi = readings.rsi
+        guard let side = Self.crossSide(readings, entry: settings.entry), let atr = readings.atr, atr > 0, let macd = readings.macd, let rsi = readings.rsi
         else { return }
         if let filter = EntryFilter.blocking(side, readings: readings, closeTime: candle.closeTime, filters: settings.filters) {
             step.filtered.append(filter)
@@ -158,7 +166,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             levels: indicators.levels, indicators: indicatorValues(readings, macd: macd, rsi: rsi, atr: atr),
             confidence: confidence(side: side, macd: macd, rsi: rsi, atr: atr),
             reason: "MACD cross \(side == .buy ? "up" : "down") on \(timeframe), RSI \(Self.format(rsi))")
-        let alignment = trendAlignment(candidate)
+        let alignment = Self.trendAlignment(candidate, trends: trends)
         if alignment == .pending {
             awaitingTrend = candidate
         } else {
@@ -167,10 +175,10 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     }
 
     /// Long when the histogram turns up through zero with RSI in the long band; short mirrors it.
-    private func crossSide(_ readings: SignalReadings) -> Side? {
+    private static func crossSide(_ readings: SignalReadings, entry: StrategySettings.Entry) -> Side? {
         guard let previous = readings.previousHistogram, let histogram = readings.macd?.histogram, let rsi = readings.rsi
         else { return nil }
-        let long = settings.entry.longRSI, short = settings.entry.shortRSI
+        let long = entry.longRSI, short = entry.shortRSI
         if previous <= 0, histogram > 0, long.lowerBound < rsi, rsi < long.upperBound { return .buy }
         if previous >= 0, histogram < 0, short.lowerBound < rsi, rsi < short.upperBound { return .sell }
         return nil
@@ -180,7 +188,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
 
     private enum Alignment: Equatable { case aligned([Timeframe: Double]), against, pending, unavailable }
 
-    private func trendAlignment(_ candidate: EntryCandidate) -> Alignment {
+    private static func trendAlignment(_ candidate: EntryCandidate, trends: [TrendTracker]) -> Alignment {
         var histograms: [Timeframe: Double] = [:]
         var pending = false
         for tracker in trends {
