@@ -77,6 +77,9 @@ private struct Evaluation {
     }
 
     var equity: Money { context.portfolio.equity }
+    // Inlined, as `mark` and `result` are: called from a mutating check, a method of this
+    // kilobyte-sized struct copied all of it first.
+    @inline(__always)
     var rejected: Bool { verdicts.contains { $0.outcome == .reject } }
 
     func enabled(_ rule: RiskRule) -> Bool { settings.isEnabled(rule) }
@@ -100,6 +103,7 @@ private struct Evaluation {
         }
     }
 
+    @inline(__always)
     func result() -> RiskAssessment {
         let decision: RiskDecision
         if let first = verdicts.first(where: { $0.outcome == .reject }), let reason = first.reason {
@@ -250,6 +254,7 @@ private struct Evaluation {
     var marketNow: Timestamp { settings.sanity.clockChecks ? context.now : intent.createdAt }
 
     /// A fresh mark for `symbol`, if one is known: at most `maxMarkAgeMs` from `marketNow`.
+    @inline(__always)
     func mark(_ symbol: Symbol) -> Price? {
         guard let state = context.market[symbol], let mark = state.mark, mark.isPositive, let time = state.markTime,
               abs(marketNow.milliseconds - time.milliseconds) <= settings.sanity.maxMarkAgeMs
