@@ -59,9 +59,9 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         Self.slot(of: timeframe, signal: self.timeframe, trends: trends).flatMap { lastOpenTimes[$0] }
     }
 
-    // The helpers the per-bar path calls (`slot`, `crossSide`, `trendAlignment`) are static,
-    // given only what they read: called as methods from the mutating path, each call copied
-    // the whole strategy (well over a kilobyte) first.
+    // The helpers the per-bar path calls (`slot`, `crossSide`, `trendAlignment`,
+    // `indicatorValues`) are static, given only what they read: called as methods from the
+    // mutating path, each call copied the whole strategy (well over a kilobyte) first.
 
     /// Where `timeframe` is in `timeframes`, nil when the strategy does not read it.
     private static func slot(of timeframe: Timeframe, signal: Timeframe, trends: [TrendTracker]) -> Int? {
@@ -163,7 +163,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         }
         let candidate = EntryCandidate(
             side: side, candleOpenTime: candle.openTime, candleCloseTime: candle.closeTime, close: candle.close, atr: atr,
-            levels: indicators.levels, indicators: indicatorValues(readings, macd: macd, rsi: rsi, atr: atr),
+            levels: indicators.levels, indicators: Self.indicatorValues(readings, macd: macd, rsi: rsi, atr: atr, settings: settings),
             confidence: confidence(side: side, macd: macd, rsi: rsi, atr: atr),
             reason: "MACD cross \(side == .buy ? "up" : "down") on \(timeframe), RSI \(Self.format(rsi))")
         let alignment = Self.trendAlignment(candidate, trends: trends)
@@ -283,7 +283,9 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         return (centrality + strength) / 2
     }
 
-    private func indicatorValues(_ readings: SignalReadings, macd: MACDValue, rsi: Double, atr: Double) -> [String: Double] {
+    private static func indicatorValues(
+        _ readings: SignalReadings, macd: MACDValue, rsi: Double, atr: Double, settings: StrategySettings
+    ) -> [String: Double] {
         let entry = settings.entry
         // Room for every value below, the trend's and the stop level's, so it never regrows.
         var values = [String: Double](minimumCapacity: 16)
