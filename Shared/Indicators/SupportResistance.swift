@@ -307,14 +307,13 @@ extension SupportResistance {
             return PriceLevel(price: entry[0], touches: Int(entry[1]), lastTouch: Self.time(entry[2]))
         }
 
-        /// Puts the `built` rebuilt levels in place of `levels[range]`: when the count differs
-        /// (a level born or gone), the levels after the range move first, in place.
+        /// Puts the `built` rebuilt levels in place of `levels[range]`: written over them when
+        /// the count is the same (the usual case, a swing joining or leaving a level), else
+        /// spliced in.
         private func replace(_ range: Range<Int>, of levels: inout [PriceLevel], withRebuilt built: Int) {
-            let surplus = built - range.count
-            if surplus > 0 {
-                levels.insert(contentsOf: repeatElement(PriceLevel(price: 0, touches: 0, lastTouch: 0), count: surplus), at: range.upperBound)
-            } else if surplus < 0 {
-                levels.removeSubrange(range.lowerBound + built..<range.upperBound)
+            guard built == range.count else {
+                levels.replaceSubrange(range, with: (0..<built).map(rebuiltLevel))
+                return
             }
             levels.withUnsafeMutableBufferPointer { levels in
                 for level in 0..<built { levels[range.lowerBound + level] = rebuiltLevel(level) }

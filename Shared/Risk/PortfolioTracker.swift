@@ -116,8 +116,8 @@ public struct PortfolioTracker: Sendable {
         idOrder.append(intentID)
         // Forgets in bulk: rebuilding the set from the newest `idsKept` once every `idsKept`
         // decisions costs far less than a removal with each one (in a large set of strings, a
-        // probe and a backward shift that rehashes the entries it moves).
-        // The new set has room for twice `idsKept`, so it never grows (rehashes) before the next.
+        // probe and a backward shift that rehashes the entries it moves). The new set has room
+        // for twice `idsKept`, so it never grows before the next rebuild.
         if idOrder.count >= 2 * idsKept {
             idOrder.removeFirst(idOrder.count - idsKept)
             var kept = Set<String>(minimumCapacity: 2 * idsKept)

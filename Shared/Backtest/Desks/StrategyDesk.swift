@@ -54,16 +54,12 @@ public struct StrategyDesk: BacktestDesk {
         tracker.apply(equity: try RoundTripTally.money(venue.equity), at: time)
         try manageTrades(at: time, &venue)
         try takeTape(through: tape.week(ofBarOpeningAt: time.milliseconds - market.timeframe.milliseconds))
-        // Moved out while deciding (a swap, no copy), so each intent is lent to `decide` rather
-        // than copied out of the desk it mutates.
-        var taken: [[Intent]] = []
-        swap(&taken, &self.taken)
-        defer { swap(&taken, &self.taken) }
         for (index, bar) in closing {
             while nextIntent[index] < taken[index].count, taken[index][nextIntent[index]].createdAt <= time {
+                let intent = taken[index][nextIntent[index]]
                 nextIntent[index] += 1
                 guard trading else { continue }
-                try decide(taken[index][nextIntent[index] - 1], series: market.series[index], bar: bar, market: market, at: time, &venue)
+                try decide(intent, series: market.series[index], bar: bar, market: market, at: time, &venue)
             }
         }
     }
