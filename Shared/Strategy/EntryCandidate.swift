@@ -2,7 +2,8 @@ import Core
 import Indicators
 
 /// A MACD/RSI signal on its way to becoming an intent: what the signal bar showed, kept while
-/// it waits for its higher-timeframe trend or its pullback.
+/// it waits for its higher-timeframe trend or its pullback. Most candidates never become one,
+/// so the intent's named values and reason text are made only when it does (`MACDRSIStrategy.emit`).
 struct EntryCandidate: Sendable, Hashable, Codable {
     let side: Side
     let candleOpenTime: Timestamp
@@ -10,11 +11,14 @@ struct EntryCandidate: Sendable, Hashable, Codable {
     let close: Price
     let atr: Double
     let levels: [PriceLevel]
-    /// The indicator values behind the signal, by output name; trend readings are added later.
-    var indicators: [String: Double]
+    let rsi: Double
+    /// The signal bar's `SignalReadings.reported` values. (An array, not the readings: a
+    /// candidate this small is copied in registers, the readings made every copy a `memcpy`.)
+    let values: [Double?]
+    /// The trend timeframes' MACD histograms, in the strategy's trend order, once aligned.
+    var trendHistograms: [Double] = []
     /// 0...1, see `MACDRSIStrategy`.
     var confidence: Double
-    var reason: String
 }
 
 /// A candidate waiting for price to come back to `level` within `barsLeft` signal bars.

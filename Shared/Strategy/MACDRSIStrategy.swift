@@ -163,9 +163,8 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         }
         let candidate = EntryCandidate(
             side: side, candleOpenTime: candle.openTime, candleCloseTime: candle.closeTime, close: candle.close, atr: atr,
-            levels: indicators.levels, indicators: Self.indicatorValues(readings, macd: macd, rsi: rsi, atr: atr, settings: settings),
-            confidence: confidence(side: side, macd: macd, rsi: rsi, atr: atr),
-            reason: "MACD cross \(side == .buy ? "up" : "down") on \(timeframe), RSI \(Self.format(rsi))")
+            levels: indicators.levels, rsi: rsi, values: readings.reported,
+            confidence: confidence(side: side, macd: macd, rsi: rsi, atr: atr))
         let alignment = Self.trendAlignment(candidate, trends: trends)
         if alignment == .pending {
             awaitingTrend = candidate
@@ -186,20 +185,21 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
 
     // MARK: - Trend, pullback, intent
 
-    private enum Alignment: Equatable { case aligned([Timeframe: Double]), against, pending, unavailable }
+    /// `aligned` holds each trend timeframe's histogram, in `trends` order.
+    private enum Alignment: Equatable { case aligned([Double]), against, pending, unavailable }
 
     private static func trendAlignment(_ candidate: EntryCandidate, trends: [TrendTracker]) -> Alignment {
-        var histograms: [Timeframe: Double] = [:]
+        var histograms: [Double] = []
         var pending = false
         for tracker in trends {
             switch tracker.trend(at: candidate.candleCloseTime) {
-            case .known(let histogram): histograms[tracker.timeframe] = histogram
+            case .known(let histogram): histograms.append(histogram)
             case .pending: pending = true
             case .unavailable: return .unavailable
             }
         }
         if pending { return .pending }
-        let agrees = histograms.values.allSatisfy { candidate.side == .buy ? $0 > 0 : $0 < 0 }
+        let agrees = histograms.allSatisfy { candidate.side == .buy ? $0 > 0 : $0 < 0 }
         return agrees ? .aligned(histograms) : .against
     }
 
@@ -211,10 +211,8 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         case .unavailable, .pending: step.filtered.append(.trendUnavailable); return
         case .aligned(let histograms):
             guard !histograms.isEmpty else { break }
-            let ordered = trends.map(\.timeframe)
-            for timeframe in ordered { candidate.indicators["trend_\(timeframe)_macd_histogram"] = histograms[timeframe] }
+            candidate.trendHistograms = histograms
             candidate.confidence = (candidate.confidence * 2 + 1) / 3
-            candidate.reason += ", trend \(candidate.side == .buy ? "up" : "down") on \(ordered.map(\.label).joined(separator: "/"))"
         }
         guard settings.pullback.enabled else {
             emit(candidate, entry: .market, at: candidate.close, createdAt: candidate.candleCloseTime, &step)
@@ -239,8 +237,6 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         }
         switch watch.check(candle, stop: plan.stop) {
         case .reached:
-            var candidate = candidate
-            candidate.reason += ", entered on a pullback to \(watch.level)"
             emit(candidate, entry: .limit(watch.level), at: watch.level, createdAt: candle.closeTime, &step)
         case .invalidated: step.filtered.append(.pullbackInvalidated)
         case .timedOut: step.filtered.append(.pullbackTimeout)
@@ -255,7 +251,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             step.filtered.append(.levels)
             return
         }
-        var indicators = candidate.indicators
+        var indicators = Self.indicatorValues(candidate, trends: trends, settings: settings)
         if let level = plan.stopLevel { indicators["stop_level"] = level }
         let id = Intent.deriveID(
             strategy: name, symbol: symbol, timeframe: timeframe, candleTime: candidate.candleOpenTime, kind: .entry, side: candidate.side)
@@ -265,7 +261,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             stopLoss: plan.stop, takeProfits: plan.takeProfits, trailing: plan.trailing,
             breakEvenAfterTarget: plan.breakEvenAfterTarget, timeframe: timeframe, candleTime: candidate.candleOpenTime,
             createdAt: createdAt, expiresAt: createdAt.adding(milliseconds: Int64(settings.expiryBars) * timeframe.milliseconds),
-            confidence: candidate.confidence, reason: candidate.reason, indicators: indicators)
+            confidence: candidate.confidence, reason: reason(candidate, entry: entry), indicators: indicators)
         else {
             step.filtered.append(.levels)
             return
@@ -283,24 +279,30 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         return (centrality + strength) / 2
     }
 
+    /// "MACD cross up on 15m, RSI 56.2, trend up on 1h/4h, entered on a pullback to 185.2"
+    private func reason(_ candidate: EntryCandidate, entry: EntryOrder) -> String {
+        let direction = candidate.side == .buy ? "up" : "down"
+        var text = "MACD cross \(direction) on \(timeframe), RSI \(Self.format(candidate.rsi))"
+        if !candidate.trendHistograms.isEmpty {
+            text += ", trend \(direction) on \(trends.map(\.timeframe.label).joined(separator: "/"))"
+        }
+        if case .limit(let level) = entry { text += ", entered on a pullback to \(level)" }
+        return text
+    }
+
+    /// The values behind an intent, by name ("rsi_14", "trend_4h_macd_histogram"); values an
+    /// indicator that is off or still warming up did not give are left out.
     private static func indicatorValues(
-        _ readings: SignalReadings, macd: MACDValue, rsi: Double, atr: Double, settings: StrategySettings
+        _ candidate: EntryCandidate, trends: [TrendTracker], settings: StrategySettings
     ) -> [String: Double] {
-        let entry = settings.entry
-        // Room for every value below, the trend's and the stop level's, so it never regrows.
+        // Room for every value and the stop level's, so it never regrows.
         var values = [String: Double](minimumCapacity: 16)
-        values["close"] = readings.close
-        values["macd"] = macd.macd
-        values["macd_signal"] = macd.signal
-        values["macd_histogram"] = macd.histogram
-        values["rsi_\(entry.rsiPeriod)"] = rsi
-        values["atr_\(settings.stop.atrPeriod)"] = atr
-        values["atr_percent"] = readings.atrPercent
-        values["volatility_percent"] = readings.volatility
-        values["acceleration_percent"] = readings.acceleration
-        values["relative_volume"] = readings.relativeVolume
-        values["return_z"] = readings.returnZ
-        values["volume_z"] = readings.volumeZ
+        for (name, value) in zip(SignalReadings.reportedNames(settings), candidate.values) {
+            if let value { values[name] = value }
+        }
+        for (tracker, histogram) in zip(trends, candidate.trendHistograms) {
+            values["trend_\(tracker.timeframe)_macd_histogram"] = histogram
+        }
         return values
     }
 

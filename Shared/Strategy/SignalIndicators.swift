@@ -20,6 +20,16 @@ struct SignalReadings: Sendable, Hashable {
     var volumeZ: Double?
 
     var atrPercent: Double? { atr.map { 100 * $0 / close } }
+
+    /// The values an intent reports, in `reportedNames` order.
+    var reported: [Double?] {
+        [close, macd?.macd, macd?.signal, macd?.histogram, rsi, atr, atrPercent, volatility, acceleration, relativeVolume, returnZ, volumeZ]
+    }
+
+    static func reportedNames(_ settings: StrategySettings) -> [String] {
+        ["close", "macd", "macd_signal", "macd_histogram", "rsi_\(settings.entry.rsiPeriod)", "atr_\(settings.stop.atrPeriod)",
+         "atr_percent", "volatility_percent", "acceleration_percent", "relative_volume", "return_z", "volume_z"]
+    }
 }
 
 /// The signal timeframe's indicators, each updated once per closed bar. Indicators of parts
