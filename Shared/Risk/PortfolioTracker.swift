@@ -25,7 +25,7 @@ public struct PortfolioTracker: Sendable {
     /// (older ones are answered from the decision log).
     public let idsKept: Int
     /// The ids in `account.decidedIntentIDs`, oldest first.
-    private var idOrder: [String] = []
+    private var idOrder: [IntentIDSet.Key] = []
     /// The venue order of each symbol's latest closing fill.
     private var lastClosingOrder: [Symbol: String] = [:]
 
@@ -112,17 +112,18 @@ public struct PortfolioTracker: Sendable {
 
     /// Remembers that `intentID` was decided, so that risk refuses it again as a duplicate.
     public mutating func noteDecided(_ intentID: String) {
-        guard account.decidedIntentIDs.insert(intentID).inserted else { return }
-        idOrder.append(intentID)
+        let key = IntentIDSet.Key(intentID)
+        guard account.decidedIntentIDs.insert(key) else { return }
+        idOrder.append(key)
         // Forgets in bulk: rebuilding the set from the newest `idsKept` once every `idsKept`
-        // decisions costs far less than a removal with each one (in a large set of strings, a
-        // probe and a backward shift that rehashes the entries it moves). The new set has room
+        // decisions costs far less than a removal with each one (in a large set, a probe and a
+        // backward shift that rehashes the entries it moves). The new set has room
         // for twice `idsKept`, so it never grows before the next rebuild.
         if idOrder.count >= 2 * idsKept {
             idOrder.removeFirst(idOrder.count - idsKept)
-            var kept = Set<String>(minimumCapacity: 2 * idsKept)
-            for id in idOrder { kept.insert(id) }
-            account.decidedIntentIDs = kept
+            var kept = Set<IntentIDSet.Key>(minimumCapacity: 2 * idsKept)
+            for key in idOrder { kept.insert(key) }
+            account.decidedIntentIDs = IntentIDSet(keys: kept)
         }
     }
 

@@ -112,11 +112,11 @@ public struct AccountState: Sendable, Hashable, Codable {
     /// Recent closed trades, oldest first.
     public var closedTrades: [ClosedTrade]
     /// Intents already decided (the service also answers redeliveries from its log).
-    public var decidedIntentIDs: Set<String>
+    public var decidedIntentIDs: IntentIDSet
 
     public init(
         paused: Bool = false, breakerTripped: Bool = false, equityPeak: Money? = nil, dayStartEquity: Money? = nil,
-        closedTrades: [ClosedTrade] = [], decidedIntentIDs: Set<String> = []
+        closedTrades: [ClosedTrade] = [], decidedIntentIDs: IntentIDSet = []
     ) {
         self.paused = paused
         self.breakerTripped = breakerTripped

@@ -1,0 +1,74 @@
+/// A set of intent ids that holds a stable id (`StableID`'s 32 lowercase hex characters) as
+/// its 128 bits rather than as a string: no allocation per id, and a lookup hashes two words
+/// instead of a string kept elsewhere on the heap. Risk looks up every intent it decides, a
+/// backtest millions of them; any other id is held as its text. Either way the set is exact.
+public struct IntentIDSet: Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
+    enum Key: Sendable, Hashable {
+        case stable(high: UInt64, low: UInt64)
+        case text(String)
+
+        init(_ id: String) {
+            self = Self.stableBits(id).map { .stable(high: $0.high, low: $0.low) } ?? .text(id)
+        }
+
+        var id: String {
+            switch self {
+            case .text(let id): return id
+            case .stable(let high, let low): return Self.hex(high) + Self.hex(low)
+            }
+        }
+
+        /// The 128 bits of a 32-character lowercase hex id (uppercase would not spell the same id back).
+        private static func stableBits(_ id: String) -> (high: UInt64, low: UInt64)? {
+            let utf8 = id.utf8
+            guard utf8.count == 32 else { return nil }
+            var high: UInt64 = 0, low: UInt64 = 0
+            for (index, byte) in utf8.enumerated() {
+                let nibble: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+                default: return nil
+                }
+                if index < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
+            }
+            return (high, low)
+        }
+
+        private static func hex(_ word: UInt64) -> String {
+            let digits = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+    }
+
+    private(set) var keys: Set<Key>
+
+    public init() { keys = [] }
+
+    public init(_ ids: some Sequence<String>) { keys = Set(ids.map(Key.init)) }
+
+    public init(arrayLiteral ids: String...) { self.init(ids) }
+
+    init(keys: Set<Key>) { self.keys = keys }
+
+    public var count: Int { keys.count }
+
+    public func contains(_ id: String) -> Bool { keys.contains(Key(id)) }
+
+    func contains(_ key: Key) -> Bool { keys.contains(key) }
+
+    /// Adds `key`; false when it was there already.
+    @discardableResult
+    mutating func insert(_ key: Key) -> Bool { keys.insert(key).inserted }
+
+    /// The ids, in no particular order.
+    public var ids: [String] { keys.map(\.id) }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try [String](from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try ids.sorted().encode(to: encoder)
+    }
+}
