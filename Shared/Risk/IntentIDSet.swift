@@ -20,19 +20,22 @@ public struct IntentIDSet: Sendable, Hashable, Codable, ExpressibleByArrayLitera
 
         /// The 128 bits of a 32-character lowercase hex id (uppercase would not spell the same id back).
         private static func stableBits(_ id: String) -> (high: UInt64, low: UInt64)? {
-            let utf8 = id.utf8
-            guard utf8.count == 32 else { return nil }
-            var high: UInt64 = 0, low: UInt64 = 0
-            for (index, byte) in utf8.enumerated() {
-                let nibble: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-                default: return nil
+            guard id.utf8.count == 32 else { return nil }
+            var id = id
+            return id.withUTF8 { bytes in
+                var words: (high: UInt64, low: UInt64) = (0, 0)
+                for index in 0..<32 {
+                    let byte = bytes[index]
+                    let nibble: UInt8
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte &- UInt8(ascii: "0")
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte &- UInt8(ascii: "a") &+ 10
+                    default: return nil
+                    }
+                    if index < 16 { words.high = words.high << 4 | UInt64(nibble) } else { words.low = words.low << 4 | UInt64(nibble) }
                 }
-                if index < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
+                return words
             }
-            return (high, low)
         }
 
         private static func hex(_ word: UInt64) -> String {
