@@ -48,7 +48,7 @@ public struct Intent: Sendable, Hashable, Codable {
     /// Why, for humans: e.g. "MACD cross up on 15m, RSI 56.2, 1h/4h trend up".
     public let reason: String
     /// The indicator values that triggered the intent, by name (e.g. "rsi_14").
-    public let indicators: [String: Double]
+    public let indicators: IndicatorValues
 
     /// Throws `RecordValidationError` if the fields are inconsistent.
     public init(
@@ -56,7 +56,7 @@ public struct Intent: Sendable, Hashable, Codable {
         referencePrice: Price, entry: EntryOrder = .market, stopLoss: Price?, takeProfits: [TakeProfitTarget],
         trailing: TrailingRule? = nil, breakEvenAfterTarget: Int = 0,
         timeframe: Timeframe, candleTime: Timestamp, createdAt: Timestamp, expiresAt: Timestamp? = nil,
-        confidence: Double = 0, reason: String = "", indicators: [String: Double] = [:]
+        confidence: Double = 0, reason: String = "", indicators: IndicatorValues = [:]
     ) throws {
         try check(!id.isEmpty, "id", "id is empty")
         try check(!strategy.isEmpty, "strategy", "strategy is empty")
@@ -85,7 +85,7 @@ public struct Intent: Sendable, Hashable, Codable {
         try check(breakEvenAfterTarget >= 0 && breakEvenAfterTarget <= takeProfits.count, "breakEvenAfterTarget",
                   "\(breakEvenAfterTarget) is not a target of the \(takeProfits.count)-step ladder")
         try check(confidence.isFinite && (0...1).contains(confidence), "confidence", "confidence \(confidence) must be within 0...1")
-        try check(indicators.values.allSatisfy(\.isFinite), "indicators", "indicator values must be finite")
+        try check(indicators.entries.allSatisfy(\.value.isFinite), "indicators", "indicator values must be finite")
         try check(expiresAt.map { $0 > createdAt } ?? true, "expiresAt", "expiry must be after creation")
         self.id = id
         self.strategy = strategy
@@ -143,7 +143,7 @@ public struct Intent: Sendable, Hashable, Codable {
             expiresAt: c.decodeIfPresent(Timestamp.self, forKey: .expiresAt),
             confidence: c.decodeIfPresent(Double.self, forKey: .confidence) ?? 0,
             reason: c.decodeIfPresent(String.self, forKey: .reason) ?? "",
-            indicators: c.decodeIfPresent([String: Double].self, forKey: .indicators) ?? [:])
+            indicators: c.decodeIfPresent(IndicatorValues.self, forKey: .indicators) ?? [:])
     }
 }
 

@@ -39,12 +39,3 @@ extension Quantity {
     /// The quantity as a Double, for indicator math only.
     public var doubleValue: Double { value.doubleValue }
 }
-
-extension FixedPoint {
-    /// The value as a Double, for indicator math only.
-    public var doubleValue: Double {
-        var divisor = 1.0
-        for _ in 0..<Int(scale) { divisor *= 10 }
-        return Double(units) / divisor
-    }
-}

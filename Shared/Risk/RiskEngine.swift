@@ -478,7 +478,7 @@ private struct Evaluation {
         if enabled(.correlatedExposure) {
             var cluster: [String] = []
             var clusterNotional = FixedPoint.zero
-            let threshold = Decimals.double(settings.exposure.correlationThreshold)
+            let threshold = settings.exposure.correlationThreshold.doubleValue
             let candidate = context.market[intent.symbol]?.returns ?? []
             for (symbol, value) in notionals {
                 guard let other = context.market[symbol]?.returns,
@@ -574,19 +574,6 @@ private struct Evaluation {
         let raw = halfKelly.isPositive ? try halfKelly.divided(by: base, scale: 6, rounding: .towardZero) : FixedPoint.zero
         let scale = min(max(raw, low), high)
         return (scale, explains ? "win rate \(winRate.percent), profit factor \(profitFactor.normalized), half-Kelly \(halfKelly.percent)" : "")
-    }
-}
-
-/// Exact-decimal helpers for verdict text and the one statistic compared in `Double`.
-enum Decimals {
-    static func double(_ value: FixedPoint) -> Double {
-        Double(value.units) / pow10(Int(value.scale))
-    }
-
-    static func pow10(_ exponent: Int) -> Double {
-        var result = 1.0
-        for _ in 0..<exponent { result *= 10 }
-        return result
     }
 }
 

@@ -67,13 +67,13 @@ public struct MarketState: Sendable, Hashable, Codable {
     /// Out-of-order or repeated candles are ignored.
     mutating func applyCandle(openTime: Timestamp, high: Price, low: Price, close: Price, returnsKept: Int) {
         if let end = returnsEnd, openTime <= end { return }
-        let closeValue = Decimals.double(close.value)
-        if let previous = lastClose.map({ Decimals.double($0.value) }), previous > 0, closeValue > 0 {
+        let closeValue = close.value.doubleValue
+        if let previous = lastClose.map({ $0.value.doubleValue }), previous > 0, closeValue > 0 {
             returns.append(closeValue / previous - 1)
             // Trimmed in one move at twice the kept count: a shift per candle costs O(kept).
             if returns.count >= 2 * returnsKept { returns.removeFirst(returns.count - returnsKept) }
-            let trueHigh = max(Decimals.double(high.value), previous)
-            let trueLow = min(Decimals.double(low.value), previous)
+            let trueHigh = max(high.value.doubleValue, previous)
+            let trueLow = min(low.value.doubleValue, previous)
             let range = (trueHigh - trueLow) / closeValue
             atrFraction = atrFraction.map { ($0 * 13 + range) / 14 } ?? range
         }

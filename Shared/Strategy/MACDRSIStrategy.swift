@@ -251,8 +251,8 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             step.filtered.append(.levels)
             return
         }
-        var indicators = Self.indicatorValues(candidate, trends: trends, settings: settings)
-        if let level = plan.stopLevel { indicators["stop_level"] = level }
+        var values = Self.indicatorValues(candidate, names: indicators.reportedNames, trends: trends)
+        if let level = plan.stopLevel { values.append("stop_level", level) }
         let id = Intent.deriveID(
             strategy: name, symbol: symbol, timeframe: timeframe, candleTime: candidate.candleOpenTime, kind: .entry, side: candidate.side)
         // Validation fails only if the plan put a level on the wrong side: no trade then.
@@ -261,7 +261,7 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             stopLoss: plan.stop, takeProfits: plan.takeProfits, trailing: plan.trailing,
             breakEvenAfterTarget: plan.breakEvenAfterTarget, timeframe: timeframe, candleTime: candidate.candleOpenTime,
             createdAt: createdAt, expiresAt: createdAt.adding(milliseconds: Int64(settings.expiryBars) * timeframe.milliseconds),
-            confidence: candidate.confidence, reason: reason(candidate, entry: entry), indicators: indicators)
+            confidence: candidate.confidence, reason: reason(candidate, entry: entry), indicators: values)
         else {
             step.filtered.append(.levels)
             return
@@ -292,16 +292,14 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
 
     /// The values behind an intent, by name ("rsi_14", "trend_4h_macd_histogram"); values an
     /// indicator that is off or still warming up did not give are left out.
-    private static func indicatorValues(
-        _ candidate: EntryCandidate, trends: [TrendTracker], settings: StrategySettings
-    ) -> [String: Double] {
+    private static func indicatorValues(_ candidate: EntryCandidate, names: [String], trends: [TrendTracker]) -> IndicatorValues {
         // Room for every value and the stop level's, so it never regrows.
-        var values = [String: Double](minimumCapacity: 16)
-        for (name, value) in zip(SignalReadings.reportedNames(settings), candidate.values) {
-            if let value { values[name] = value }
+        var values = IndicatorValues(minimumCapacity: names.count + trends.count + 1)
+        for (name, value) in zip(names, candidate.values) {
+            if let value { values.append(name, value) }
         }
         for (tracker, histogram) in zip(trends, candidate.trendHistograms) {
-            values["trend_\(tracker.timeframe)_macd_histogram"] = histogram
+            values.append(tracker.histogramName, histogram)
         }
         return values
     }

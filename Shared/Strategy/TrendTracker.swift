@@ -9,12 +9,15 @@ struct TrendTracker: Sendable, Hashable, Codable {
     private static let remembered = 8
 
     let timeframe: Timeframe
+    /// The name an intent reports the histogram under, e.g. "trend_4h_macd_histogram".
+    let histogramName: String
     private var macd: MACD
     private var histograms: [Timestamp: Double] = [:]
     private(set) var lastOpenTime: Timestamp?
 
     init(timeframe: Timeframe, fast: Int, slow: Int, signal: Int) {
         self.timeframe = timeframe
+        histogramName = "trend_\(timeframe)_macd_histogram"
         macd = MACD(fast: fast, slow: slow, signal: signal)
     }
 

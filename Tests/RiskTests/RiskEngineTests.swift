@@ -24,7 +24,7 @@ enum Fixture {
 
     static func entry(
         _ side: Side = .buy, symbol: Symbol = btc, price: String = "60000", stop: String = "59000", strategy: String = "test",
-        candleTime: Timestamp = candle, expiresAt: Timestamp? = nil, indicators: [String: Double] = [:]
+        candleTime: Timestamp = candle, expiresAt: Timestamp? = nil, indicators: IndicatorValues = [:]
     ) throws -> Intent {
         try Intent(
             id: Intent.deriveID(strategy: strategy, symbol: symbol, timeframe: .m15, candleTime: candleTime, kind: .entry, side: side),

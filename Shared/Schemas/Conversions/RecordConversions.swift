@@ -86,7 +86,7 @@ extension Keel_V1_Intent {
         if let expiry = intent.expiresAt { expiresMs = expiry.milliseconds }
         score = intent.confidence
         reason = intent.reason
-        indicators = intent.indicators
+        indicators = intent.indicators.dictionary
     }
 
     /// The Core intent, validated.
@@ -120,7 +120,7 @@ extension Keel_V1_Intent {
                 breakEvenAfterTarget: Int(breakEvenAfterTarget), timeframe: timeframe,
                 candleTime: Timestamp(milliseconds: candleTimeMs), createdAt: Timestamp(milliseconds: createdMs),
                 expiresAt: expiresMs == 0 ? nil : Timestamp(milliseconds: expiresMs),
-                confidence: score, reason: reason, indicators: indicators)
+                confidence: score, reason: reason, indicators: IndicatorValues(indicators))
         }
     }
 }
