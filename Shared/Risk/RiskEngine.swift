@@ -84,6 +84,12 @@ private struct Evaluation {
 
     func enabled(_ rule: RiskRule) -> Bool { settings.isEnabled(rule) }
 
+    /// `part / whole` as a percentage (8 places, toward zero), for verdict text only: worked
+    /// out when a text is made, not for every decision.
+    static func percent(_ part: FixedPoint, of whole: FixedPoint) -> String {
+        (try? part.divided(by: whole, scale: 8, rounding: .towardZero))?.percent ?? "?"
+    }
+
     func pass(_ rule: RiskRule, _ detail: @autoclosure () -> String) {
         log.verdicts.append(RuleVerdict(rule: rule, outcome: .pass, detail: explains ? detail() : ""))
     }
@@ -206,17 +212,16 @@ private struct Evaluation {
         pass(.stopLoss, "stop \(stop) \(intent.side == .buy ? "below" : "above") entry \(entry)")
         let distance = Price(try entry.value.subtracting(stop.value).magnitudeValue())
         if enabled(.stopDistance) {
-            let fraction = try distance.value.divided(by: entry.value, scale: 8, rounding: .towardZero)
             let exact = distance.value
             // Compared exactly: the distance against the bound × the entry price.
             let low = try settings.sanity.minStopFraction.multiplied(by: entry.value)
             let high = try settings.sanity.maxStopFraction.multiplied(by: entry.value)
             if exact < low {
-                reject(.stopDistance, .stopDistance, "stop distance \(distance) (\(fraction.percent)) is under the minimum \(settings.sanity.minStopFraction.percent) of entry")
+                reject(.stopDistance, .stopDistance, "stop distance \(distance) (\(Self.percent(exact, of: entry.value))) is under the minimum \(settings.sanity.minStopFraction.percent) of entry")
             } else if exact > high {
-                reject(.stopDistance, .stopDistance, "stop distance \(distance) (\(fraction.percent)) is over the maximum \(settings.sanity.maxStopFraction.percent) of entry")
+                reject(.stopDistance, .stopDistance, "stop distance \(distance) (\(Self.percent(exact, of: entry.value))) is over the maximum \(settings.sanity.maxStopFraction.percent) of entry")
             } else {
-                pass(.stopDistance, "stop distance \(distance) (\(fraction.percent) of entry)")
+                pass(.stopDistance, "stop distance \(distance) (\(Self.percent(exact, of: entry.value)) of entry)")
             }
         }
         return distance
@@ -275,11 +280,10 @@ private struct Evaluation {
         }
         let gap = try entry.value.subtracting(mark.value).magnitudeValue()
         let allowed = try settings.sanity.maxMarkDeviation.multiplied(by: mark.value)
-        let fraction = try gap.divided(by: mark.value, scale: 8, rounding: .towardZero)
         if gap > allowed {
-            reject(.priceVsMark, .priceFarFromMark, "entry \(entry) is \(fraction.percent) from the mark \(mark), more than \(settings.sanity.maxMarkDeviation.percent)")
+            reject(.priceVsMark, .priceFarFromMark, "entry \(entry) is \(Self.percent(gap, of: mark.value)) from the mark \(mark), more than \(settings.sanity.maxMarkDeviation.percent)")
         } else {
-            pass(.priceVsMark, "entry \(entry) is \(fraction.percent) from the mark \(mark)")
+            pass(.priceVsMark, "entry \(entry) is \(Self.percent(gap, of: mark.value)) from the mark \(mark)")
         }
     }
 
@@ -292,16 +296,16 @@ private struct Evaluation {
                 reject(.drawdownBreaker, .drawdownBreaker, "the drawdown breaker is tripped until an operator resets it")
             } else if let peak = account.equityPeak, peak.isPositive {
                 let drop = try peak.value.subtracting(equity.value)
-                let drawdown = try drop.divided(by: peak.value, scale: 8, rounding: .towardZero)
+                let drawdown = explains ? Self.percent(drop, of: peak.value) : ""
                 let trip = try limit.multiplied(by: peak.value)
                 if drop >= trip {
-                    let detail = explains ? "equity \(equity) is \(drawdown.percent) below its peak \(peak), the limit is \(limit.percent)" : ""
+                    let detail = explains ? "equity \(equity) is \(drawdown) below its peak \(peak), the limit is \(limit.percent)" : ""
                     reject(.drawdownBreaker, .drawdownBreaker, detail)
                     trippedBreaker = detail
                 } else {
-                    pass(.drawdownBreaker, "drawdown \(drawdown.percent) of peak \(peak), limit \(limit.percent)")
+                    pass(.drawdownBreaker, "drawdown \(drawdown) of peak \(peak), limit \(limit.percent)")
                     if drop >= (try trip.multiplied(by: warnAt)) {
-                        warnings.append(RiskWarning(rule: .drawdownBreaker, detail: explains ? "drawdown \(drawdown.percent) is near the limit \(limit.percent)" : ""))
+                        warnings.append(RiskWarning(rule: .drawdownBreaker, detail: explains ? "drawdown \(drawdown) is near the limit \(limit.percent)" : ""))
                     }
                 }
             } else {
@@ -312,15 +316,15 @@ private struct Evaluation {
             let limit = settings.losses.dailyLossFraction
             if let start = account.dayStartEquity, start.isPositive {
                 let loss = try start.value.subtracting(equity.value)
-                let share = try loss.divided(by: start.value, scale: 8, rounding: .towardZero)
+                let share = explains ? Self.percent(loss, of: start.value) : ""
                 let cap = try limit.multiplied(by: start.value)
                 if loss >= cap {
-                    reject(.dailyLoss, .dailyLossLimit, "today's loss \(Money(loss)) is \(share.percent) of the day's opening equity \(start), the limit is \(limit.percent)")
+                    reject(.dailyLoss, .dailyLossLimit, "today's loss \(Money(loss)) is \(share) of the day's opening equity \(start), the limit is \(limit.percent)")
                 } else {
                     let result = Money(try loss.negated())
                     pass(.dailyLoss, "today's result \(result) against a limit of -\(Money(cap))")
                     if loss >= (try cap.multiplied(by: warnAt)) {
-                        warnings.append(RiskWarning(rule: .dailyLoss, detail: explains ? "today's loss \(share.percent) is near the limit \(limit.percent)" : ""))
+                        warnings.append(RiskWarning(rule: .dailyLoss, detail: explains ? "today's loss \(share) is near the limit \(limit.percent)" : ""))
                     }
                 }
             } else {
@@ -339,7 +343,7 @@ private struct Evaluation {
             }
         }
         if enabled(.stopOutCooldown) {
-            if let stopped = account.closedTrades.last(where: { $0.symbol == intent.symbol && $0.stoppedOut }),
+            if let stopped = account.closedTrades.last(where: { $0.stoppedOut && $0.symbol == intent.symbol }),
                marketNow.milliseconds - stopped.closedAt.milliseconds < settings.losses.stopOutCooldownMs {
                 let until = Timestamp(milliseconds: stopped.closedAt.milliseconds + settings.losses.stopOutCooldownMs)
                 reject(.stopOutCooldown, .stopOutCooldown, "\(intent.symbol) was stopped out at \(stopped.closedAt): no entry until \(until)")
