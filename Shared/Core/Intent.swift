@@ -112,9 +112,17 @@ public struct Intent: Sendable, Hashable, Codable {
     public static func deriveID(
         strategy: String, symbol: Symbol, timeframe: Timeframe, candleTime: Timestamp, kind: IntentKind, side: Side
     ) -> String {
-        StableID.derive(
-            namespace: "intent",
-            parts: [strategy, symbol.rawValue, timeframe.label, String(candleTime.milliseconds), kind.rawValue, side.rawValue])
+        // The parts written as they are, not gathered into strings first: every intent has one.
+        let textBytes = strategy.utf8.count + symbol.rawValue.utf8.count + timeframe.label.utf8.count + kind.rawValue.utf8.count
+            + side.rawValue.utf8.count
+        return StableID.derive(namespace: "intent", partCount: 6, partBytes: textBytes + 20) { message in
+            message.write(strategy)
+            message.write(symbol.rawValue)
+            message.write(timeframe.label)
+            message.write(decimal: candleTime.milliseconds)
+            message.write(kind.rawValue)
+            message.write(side.rawValue)
+        }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -19,8 +19,40 @@ public enum StableID {
     /// The id for `parts` in `namespace`: lowercase hex of SHA-256, the first `length` characters
     /// (1...64; default 32 = 128 bits).
     public static func derive(namespace: String, parts: [String], length: Int = defaultLength) -> String {
+        derive(namespace: namespace, partCount: parts.count, partBytes: parts.reduce(0) { $0 + $1.utf8.count }, length: length) { message in
+            for part in parts { message.write(part) }
+        }
+    }
+
+    /// `derive(namespace:parts:length:)` of the `partCount` parts `writeParts` writes (at most
+    /// `partBytes` bytes of text in all), without making each part a string first.
+    static func derive(
+        namespace: String, partCount: Int, partBytes: Int, length: Int = defaultLength, _ writeParts: (inout MessageWriter) -> Void
+    ) -> String {
         precondition((1...64).contains(length), "StableID length must be 1...64, got \(length)")
-        return hexDigest(namespace: namespace, parts: parts, length: length)
+        // The whole message written into one buffer (on the stack) and hashed in one call: ids
+        // are derived per intent and per order, in backtests millions of times.
+        let capacity = (3 + partCount) * 8 + domain.utf8.count + namespace.utf8.count + partBytes
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var message = MessageWriter(buffer: buffer)
+            message.write(domain)
+            message.write(namespace)
+            message.write(UInt64(partCount))
+            writeParts(&message)
+            precondition(message.parts == partCount + 2, "\(message.parts - 2) parts written, \(partCount) announced")
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<message.offset])))
+            return hasher.finalize()
+        }
+        return digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: length) { hex in
+                for index in 0..<length {
+                    let byte = bytes[index / 2]
+                    hex[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0x0f)
+                }
+                return length
+            }
+        }
     }
 
     /// An exchange client order id (Bybit `orderLinkId`): `"<prefix>-<hex>"`, exactly 36
@@ -47,56 +79,55 @@ public enum StableID {
         ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
     }
 
-    /// The first `length` hex characters of the digest.
-    private static func hexDigest(namespace: String, parts: [String], length: Int) -> String {
-        // The whole message written into one buffer of its exact size (on the stack) and hashed in one call: ids
-        // are derived per intent and per order, in backtests millions of times.
-        let size = parts.reduce(3 * 8 + domain.utf8.count + namespace.utf8.count) { $0 + 8 + $1.utf8.count }
-        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
-            var writer = MessageWriter(buffer: buffer)
-            writer.write(domain)
-            writer.write(namespace)
-            writer.write(UInt64(parts.count))
-            for part in parts { writer.write(part) }
-            var hasher = SHA256()
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<writer.offset])))
-            return hasher.finalize()
-        }
-        return digest.withUnsafeBytes { bytes in
-            String(unsafeUninitializedCapacity: length) { hex in
-                for index in 0..<length {
-                    let byte = bytes[index / 2]
-                    hex[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0x0f)
-                }
-                return length
-            }
-        }
-    }
-
     /// The encoding's version tag, the first string of every message.
     private static let domain = "keel.stable-id.v1"
 
     /// Writes the message's numbers (8 bytes, big-endian) and length-prefixed strings.
-    private struct MessageWriter {
-        let buffer: UnsafeMutableBufferPointer<UInt8>
-        var offset = 0
+    struct MessageWriter {
+        private let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var offset = 0
+        /// Strings written so far.
+        private(set) var parts = 0
 
-        mutating func write(_ number: UInt64) {
-            withUnsafeBytes(of: number.bigEndian) { bytes in
-                for byte in bytes {
-                    buffer[offset] = byte
-                    offset += 1
-                }
-            }
+        fileprivate init(buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+        fileprivate mutating func write(_ number: UInt64) {
+            withUnsafeBytes(of: number.bigEndian) { append($0.assumingMemoryBound(to: UInt8.self)) }
         }
 
         mutating func write(_ text: String) {
             var text = text
-            text.withUTF8 { utf8 in
-                write(UInt64(utf8.count))
-                _ = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(fromContentsOf: utf8)
-                offset += utf8.count
+            text.withUTF8 { writePart($0) }
+        }
+
+        /// `number` as one part, spelt as `String(number)` spells it.
+        mutating func write(decimal number: Int64) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { room in
+                var start = room.count
+                var rest = number.magnitude
+                repeat {
+                    start -= 1
+                    room[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                } while rest > 0
+                if number < 0 {
+                    start -= 1
+                    room[start] = UInt8(ascii: "-")
+                }
+                writePart(UnsafeBufferPointer(rebasing: room[start...]))
             }
+        }
+
+        private mutating func writePart(_ bytes: UnsafeBufferPointer<UInt8>) {
+            write(UInt64(bytes.count))
+            append(bytes)
+            parts += 1
+        }
+
+        private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            precondition(offset + bytes.count <= buffer.count, "the message outgrew its buffer")
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(fromContentsOf: bytes)
+            offset += bytes.count
         }
     }
 

@@ -304,9 +304,13 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         return values
     }
 
+    /// To a tenth: "56.2", "70.0".
     private static func format(_ value: Double) -> String {
-        let tenths = (value * 10).rounded() / 10
-        return String(tenths)
+        let tenths = (value * 10).rounded()
+        // Spelt with integers, as `String(tenths / 10)` would spell it, for the values an RSI takes.
+        guard tenths.sign == .plus, tenths < 1e15 else { return String(tenths / 10) }
+        let whole = Int64(tenths)
+        return "\(whole / 10).\(whole % 10)"
     }
 }
 

@@ -114,6 +114,13 @@ struct RecordTests {
             strategy: "macd_rsi", symbol: try symbol(), timeframe: .m5,
             candleTime: Timestamp(milliseconds: 1_700_000_300_000), kind: .entry, side: .buy)
         #expect(id != otherCandle)
+        // The candle time is written as its decimal digits, as `String` spells them.
+        for milliseconds: Int64 in [0, 7, -1, -86_400_000, .max, .min] {
+            #expect(Intent.deriveID(
+                strategy: "macd_rsi", symbol: try symbol(), timeframe: .h4, candleTime: Timestamp(milliseconds: milliseconds),
+                kind: .exit, side: .sell)
+                == StableID.derive(namespace: "intent", parts: ["macd_rsi", "BTCUSDT", "4h", String(milliseconds), "exit", "sell"]))
+        }
     }
 
     @Test func intentCodableRoundTrip() throws {

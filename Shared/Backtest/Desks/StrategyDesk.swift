@@ -23,6 +23,9 @@ public struct StrategyDesk: BacktestDesk {
     /// Each series' intents taken from the tape, from the first not yet decided (`nextIntent`).
     private var taken: [[Intent]]
     private var nextIntent: [Int]
+    /// When each series' next intent was created (ms; `Int64.max` when it has none taken): one
+    /// flat array to test at every close, rather than each series' intents.
+    private var nextIntentTime: [Int64]
     private var tracker: PortfolioTracker
     private var fedThrough: [Symbol: Int] = [:]
     /// Symbols risk last heard of as open, to be told when they close.
@@ -45,6 +48,7 @@ public struct StrategyDesk: BacktestDesk {
         tape = try SignalTape(market: market, strategies: strategies, parallelism: parallelism)
         taken = [[Intent]](repeating: [], count: strategies.count)
         nextIntent = [Int](repeating: 0, count: strategies.count)
+        nextIntentTime = [Int64](repeating: .max, count: strategies.count)
     }
 
     public mutating func onClose(
@@ -54,14 +58,19 @@ public struct StrategyDesk: BacktestDesk {
         tracker.apply(equity: try RoundTripTally.money(venue.equity), at: time)
         try manageTrades(at: time, &venue)
         try takeTape(through: tape.week(ofBarOpeningAt: time.milliseconds - market.timeframe.milliseconds))
-        for (index, bar) in closing {
+        for (index, bar) in closing where nextIntentTime[index] <= time.milliseconds {
             while nextIntent[index] < taken[index].count, taken[index][nextIntent[index]].createdAt <= time {
                 let intent = taken[index][nextIntent[index]]
                 nextIntent[index] += 1
                 guard trading else { continue }
                 try decide(intent, series: market.series[index], bar: bar, market: market, at: time, &venue)
             }
+            noteNextIntentTime(of: index)
         }
+    }
+
+    private mutating func noteNextIntentTime(of index: Int) {
+        nextIntentTime[index] = nextIntent[index] < taken[index].count ? taken[index][nextIntent[index]].createdAt.milliseconds : .max
     }
 
     /// Takes the tape's weeks through `week`, letting go of the intents already decided.
@@ -78,6 +87,7 @@ public struct StrategyDesk: BacktestDesk {
                     taken[index] += intents[index]
                 }
                 nextIntent[index] = 0
+                noteNextIntentTime(of: index)
             }
         }
     }
