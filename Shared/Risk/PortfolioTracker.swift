@@ -30,9 +30,9 @@ public struct PortfolioTracker: Sendable {
     private var lastClosingOrder: [Symbol: String] = [:]
 
     /// What risk deciding under `settings` keeps: the correlation window's returns and the
-    /// performance look-back's trades (at least 50).
-    public init(for settings: RiskSettings) {
-        self.init(returnsKept: settings.exposure.correlationWindow, tradesKept: max(settings.sizing.lookbackTrades, 50))
+    /// performance look-back's trades (at least 50), and `idsKept` decided intent ids.
+    public init(for settings: RiskSettings, idsKept: Int = 100_000) {
+        self.init(returnsKept: settings.exposure.correlationWindow, tradesKept: max(settings.sizing.lookbackTrades, 50), idsKept: idsKept)
     }
 
     public init(returnsKept: Int = 200, tradesKept: Int = 200, idsKept: Int = 100_000) {

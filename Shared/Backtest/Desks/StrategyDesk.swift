@@ -36,13 +36,18 @@ public struct StrategyDesk: BacktestDesk {
     private var fillsSeen = 0
     public private(set) var decisions = DecisionCounts()
 
+    /// Decided intent ids risk remembers. The tape gives each intent once, so no duplicate ever
+    /// comes; the memory is kept as the service keeps it, but small enough to stay in cache (the
+    /// service's 100 000 made every decision wait on memory for the lookup and the insert).
+    static let decidedIDsKept = 10_000
+
     /// `strategies[i]` trades `market.series[i]`.
     public init(market: BacktestMarket, strategies: [MACDRSIStrategy], risk: RiskSettings, policy: ExecutionPolicy, parallelism: Int) throws {
         guard strategies.count == market.series.count else {
             throw BacktestConfigurationError(field: "strategy", reason: "\(strategies.count) strategies for \(market.series.count) symbols")
         }
         engine = RiskEngine(settings: risk, explains: false)
-        tracker = PortfolioTracker(for: risk)
+        tracker = PortfolioTracker(for: risk, idsKept: Self.decidedIDsKept)
         seriesIndex = Dictionary(uniqueKeysWithValues: market.series.enumerated().map { ($0.element.symbol, $0.offset) })
         self.policy = policy
         tape = try SignalTape(market: market, strategies: strategies, parallelism: parallelism)
