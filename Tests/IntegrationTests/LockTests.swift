@@ -344,7 +344,8 @@ import Testing
         await #expect(throws: RedisError.timeout(endpoint: connection.endpoint, after: .milliseconds(300))) {
             _ = try await connection.send("BLPOP", TestEnvironment.uniqueName("keel:test:timeout"), "3")
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Before BLPOP's own 3 s would have answered; the bound leaves room for the suites beside it.
+        #expect(ContinuousClock.now - start < .seconds(3))
         #expect(try await connection.send("PING") == .status("PONG"))
     }
 
