@@ -31,7 +31,6 @@ public struct IndicatorValues: Sendable, Hashable, Codable, ExpressibleByDiction
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
-    public var values: [Double] { entries.map(\.value) }
     public var dictionary: [String: Double] {
         Dictionary(entries.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
     }

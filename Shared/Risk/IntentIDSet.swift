@@ -60,8 +60,6 @@ public struct IntentIDSet: Sendable, Hashable, Codable, ExpressibleByArrayLitera
 
     public func contains(_ id: String) -> Bool { keys.contains(Key(id)) }
 
-    func contains(_ key: Key) -> Bool { keys.contains(key) }
-
     /// Adds `key`; false when it was there already.
     @discardableResult
     mutating func insert(_ key: Key) -> Bool { keys.insert(key).inserted }

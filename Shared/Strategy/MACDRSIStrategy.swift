@@ -59,9 +59,9 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         Self.slot(of: timeframe, signal: self.timeframe, trends: trends).flatMap { lastOpenTimes[$0] }
     }
 
-    // The helpers the per-bar path calls (`slot`, `crossSide`, `trendAlignment`,
-    // `indicatorValues`) are static, given only what they read: called as methods from the
-    // mutating path, each call copied the whole strategy (well over a kilobyte) first.
+    // The helpers the per-bar path calls (`slot`, `crossSide`, `trendAlignment`) are static,
+    // given only what they read: called as methods from the mutating path, each call copied
+    // the whole strategy (well over a kilobyte) first.
 
     /// Where `timeframe` is in `timeframes`, nil when the strategy does not read it.
     private static func slot(of timeframe: Timeframe, signal: Timeframe, trends: [TrendTracker]) -> Int? {

@@ -21,9 +21,14 @@ struct SignalReadings: Sendable, Hashable {
 
     var atrPercent: Double? { atr.map { 100 * $0 / close } }
 
-    /// The values an intent reports, in `SignalIndicators.reportedNames` order.
+    /// The values an intent reports, named by `reportedNames` in the same order.
     var reported: [Double?] {
         [close, macd?.macd, macd?.signal, macd?.histogram, rsi, atr, atrPercent, volatility, acceleration, relativeVolume, returnZ, volumeZ]
+    }
+
+    static func reportedNames(_ settings: StrategySettings) -> [String] {
+        ["close", "macd", "macd_signal", "macd_histogram", "rsi_\(settings.entry.rsiPeriod)", "atr_\(settings.stop.atrPeriod)",
+         "atr_percent", "volatility_percent", "acceleration_percent", "relative_volume", "return_z", "volume_z"]
     }
 }
 
@@ -45,14 +50,11 @@ struct SignalIndicators: Sendable, Hashable, Codable {
     private var returnZ: ZScore?
     private var volumeZ: ZScore?
     private var previousClose: Double?
-    /// The names of `SignalReadings.reported`, made once.
+    /// `SignalReadings.reportedNames`, made once rather than for every intent.
     let reportedNames: [String]
 
     init(settings: StrategySettings) {
-        reportedNames = [
-            "close", "macd", "macd_signal", "macd_histogram", "rsi_\(settings.entry.rsiPeriod)", "atr_\(settings.stop.atrPeriod)",
-            "atr_percent", "volatility_percent", "acceleration_percent", "relative_volume", "return_z", "volume_z",
-        ]
+        reportedNames = SignalReadings.reportedNames(settings)
         macd = MACD(fast: settings.entry.macdFast, slow: settings.entry.macdSlow, signal: settings.entry.macdSignal)
         rsi = RSI(period: settings.entry.rsiPeriod)
         atr = ATR(period: settings.stop.atrPeriod)

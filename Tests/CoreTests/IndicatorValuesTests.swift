@@ -10,7 +10,7 @@ import Testing
         values["atr_14"] = 1.5
         values["close"] = nil
         #expect(values.entries.map(\.name) == ["rsi_14", "atr_14"])
-        #expect(values.values == [57, 1.5])
+        #expect(values.entries.map(\.value) == [57, 1.5])
         values.append("stop_level", 177.5)
         #expect(values.dictionary == ["rsi_14": 57, "atr_14": 1.5, "stop_level": 177.5])
     }
