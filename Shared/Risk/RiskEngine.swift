@@ -26,7 +26,21 @@ public struct RiskEngine: Sendable {
     /// The decision with every verdict behind it. Never throws: numbers too large to compute
     /// exactly are a rejection (`invalid_intent`), never a crash.
     public func assess(_ intent: Intent, context: RiskContext) -> RiskAssessment {
+        evaluate(intent, context: context, stopsBeforeSizing: false)!
+    }
+
+    /// `assess` up to sizing: its assessment when that needs no sizing (an exit, or, without
+    /// explanations, an entry refused before sizing), nil when sizing is next. Sizing is the only
+    /// part that reads the market's statistics (`MarketState.returns`, `atrFraction`), so a
+    /// caller may bring those up to date only when this gives nil, then `assess`: a backtest
+    /// whose risk refuses most intents saves that work for them.
+    public func screen(_ intent: Intent, context: RiskContext) -> RiskAssessment? {
+        evaluate(intent, context: context, stopsBeforeSizing: true)
+    }
+
+    private func evaluate(_ intent: Intent, context: RiskContext, stopsBeforeSizing: Bool) -> RiskAssessment? {
         var run = Evaluation(settings: settings, intent: intent, context: context, explains: explains)
+        run.stopsBeforeSizing = stopsBeforeSizing
         do {
             switch intent.kind {
             case .entry: try run.entry()
@@ -35,7 +49,7 @@ public struct RiskEngine: Sendable {
         } catch {
             run.reject(.fixedFraction, .invalidIntent, "the intent's numbers cannot be computed exactly: \(error)")
         }
-        return run.result()
+        return run.stoppedBeforeSizing ? nil : run.result()
     }
 
     /// Shorthand for callers with only a portfolio and limits (no market, default account state,
@@ -67,6 +81,10 @@ private struct Evaluation {
     var verdicts: [RuleVerdict] { log.verdicts }
     var approval: RiskApproval?
     var trippedBreaker: String?
+    /// Set to stop where sizing would start (`RiskEngine.screen`); `stoppedBeforeSizing` then
+    /// says it did.
+    var stopsBeforeSizing = false
+    private(set) var stoppedBeforeSizing = false
     var warnings: [RiskWarning] = []
 
     init(settings: RiskSettings, intent: Intent, context: RiskContext, explains: Bool) {
@@ -164,6 +182,10 @@ private struct Evaluation {
         // Sizing cannot change a decision already refused; without explanations nobody reads
         // its verdicts, so a backtest refusing millions of intents skips the work.
         if !explains, rejected { return }
+        if stopsBeforeSizing {
+            stoppedBeforeSizing = true
+            return
+        }
         guard let limits, let distance else {
             skip(Self.sizingRules, limits == nil ? "no instrument limits" : "no usable stop")
             return

@@ -88,10 +88,11 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             onSignalBar(candle, &step)
         } else {
             trends[slot - 1].update(candle)
-            if let candidate = awaitingTrend {
+            if let candidate = awaitingTrend.take() {
                 let alignment = Self.trendAlignment(candidate, trends: trends)
-                if alignment != .pending {
-                    awaitingTrend = nil
+                if alignment == .pending {
+                    awaitingTrend = candidate
+                } else {
                     afterBarFilters(candidate, alignment, &step)
                 }
             }
@@ -141,13 +142,13 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
     private mutating func onSignalBar(_ candle: Candle, _ step: inout StrategyStep) {
         let readings = indicators.update(PriceBar(candle))
         step.evaluated = true
-        if awaitingTrend != nil {
+        // The waiting candidates are taken out (`take`), not tested for nil: a test copied the
+        // whole optional, through a generic value witness, on every bar.
+        if awaitingTrend.take() != nil {
             // Its trend bar did not come before the next signal bar.
-            awaitingTrend = nil
             step.filtered.append(.trendUnavailable)
         }
-        if var watch = awaitingPullback {
-            awaitingPullback = nil
+        if var watch = awaitingPullback.take() {
             watchPullback(&watch, candle, &step)
         }
         guard let side = Self.crossSide(readings, entry: settings.entry), let atr = readings.atr, atr > 0, let macd = readings.macd, let rsi = readings.rsi
@@ -156,9 +157,8 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
             step.filtered.append(filter)
             return
         }
-        if awaitingPullback != nil {
+        if awaitingPullback.take() != nil {
             // A fresh signal supersedes a pullback still awaited.
-            awaitingPullback = nil
             step.filtered.append(.pullbackTimeout)
         }
         let candidate = EntryCandidate(

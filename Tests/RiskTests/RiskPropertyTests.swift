@@ -22,6 +22,7 @@ struct RiskPropertyTests {
         var approvedEntries = 0
         var approvedExits = 0
         var rejections: [RiskRejectionReason: Int] = [:]
+        var screenedOut = 0, screenedOn = 0
         for _ in 0..<5000 {
             var settings = RiskSettings()
             settings.sizing.riskFraction = fp(Int64(random.int(1...30)), 3)
@@ -104,6 +105,21 @@ struct RiskPropertyTests {
             #expect(sized(unexplained.decision.approval) == sized(assessment.decision.approval))
             #expect(unexplained.decision.rejection == assessment.decision.rejection)
             #expect(unexplained.trippedBreaker.map { _ in true } == assessment.trippedBreaker.map { _ in true })
+            // Screening reads no market statistics: with them erased, when it decides, it decides
+            // as the full assessment does; it leaves to sizing only entries, and everything when
+            // explaining (a refused entry's sizing verdicts are explained too).
+            var withoutStatistics = context
+            withoutStatistics.market = context.market.mapValues { MarketState(mark: $0.mark, markTime: $0.markTime) }
+            if let screened = RiskEngine(settings: settings, explains: false).screen(intent, context: withoutStatistics) {
+                screenedOut += 1
+                #expect(sized(screened.decision.approval) == sized(unexplained.decision.approval))
+                #expect(screened.decision.rejection == unexplained.decision.rejection)
+                #expect(screened.trippedBreaker.map { _ in true } == unexplained.trippedBreaker.map { _ in true })
+            } else {
+                screenedOn += 1
+                #expect(intent.kind == .entry)
+            }
+            #expect(RiskEngine(settings: settings).screen(intent, context: context) == nil || intent.kind == .exit)
             switch assessment.decision {
             case .rejected(let reason, _):
                 rejections[reason, default: 0] += 1
@@ -123,6 +139,7 @@ struct RiskPropertyTests {
         // The generator must reach both outcomes often, or the property says little.
         #expect(approvedEntries > 300 && approvedExits > 50, "approved \(approvedEntries) entries, \(approvedExits) exits; rejected \(rejections)")
         #expect(rejections.count >= 12)
+        #expect(screenedOut > 300 && screenedOn > 300, "screening decided \(screenedOut), left \(screenedOn) to sizing")
     }
 
     /// Every enabled limit, recomputed independently of the engine.

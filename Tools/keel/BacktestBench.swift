@@ -51,6 +51,7 @@ extension BenchCommand {
             print(String(format: "generate   %8.2f s", Self.seconds(generated)))
             print(String(format: "backtest   %8.2f s   %.2f million bars/s   %d trades, %d fills", seconds,
                          Double(result.bars) / seconds / 1e6, result.trades.count, result.fills.count))
+            print("final balance \(result.finalBalance)")
             if let decisions = result.decisions {
                 print(BacktestSummary.decisions(decisions))
             }

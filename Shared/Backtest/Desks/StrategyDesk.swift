@@ -11,9 +11,10 @@ import Strategy
 /// `TradePlan` and `TradeManager` carrying it out. Only the shells differ: no Kafka, no
 /// PostgreSQL, a simulated clock.
 ///
-/// The market state risk reads (returns for correlation, the ATR fraction) is fed from the
-/// symbol's bars since its last decision (at most 200) before each decision, as a risk service
-/// that has run at least that long would hold it.
+/// The market statistics risk sizes with (returns for correlation, the ATR fraction) are fed
+/// from the symbol's bars since they were last fed (at most 200), as a risk service that has run
+/// at least that long would hold them, before each decision that reaches sizing: risk reads them
+/// nowhere else (`RiskEngine.screen`), and refuses most intents before it.
 public struct StrategyDesk: BacktestDesk {
     public let engine: RiskEngine
     public let policy: ExecutionPolicy
@@ -31,6 +32,8 @@ public struct StrategyDesk: BacktestDesk {
     /// Symbols risk last heard of as open, to be told when they close.
     private var reportedOpen: Set<Symbol> = []
     private let seriesIndex: [Symbol: Int]
+    /// Each series' instrument limits as risk reads them.
+    private let limits: [InstrumentLimits]
     private var sequence: UInt64 = 0
     private var trades: [(plan: TradePlan, state: TradeState)] = []
     private var fillsSeen = 0
@@ -49,6 +52,7 @@ public struct StrategyDesk: BacktestDesk {
         engine = RiskEngine(settings: risk, explains: false)
         tracker = PortfolioTracker(for: risk, idsKept: Self.decidedIDsKept)
         seriesIndex = Dictionary(uniqueKeysWithValues: market.series.enumerated().map { ($0.element.symbol, $0.offset) })
+        limits = market.series.map { Self.limits($0.instrument) }
         self.policy = policy
         tape = try SignalTape(market: market, strategies: strategies, parallelism: parallelism)
         taken = [[Intent]](repeating: [], count: strategies.count)
@@ -64,11 +68,16 @@ public struct StrategyDesk: BacktestDesk {
         try manageTrades(at: time, &venue)
         try takeTape(through: tape.week(ofBarOpeningAt: time.milliseconds - market.timeframe.milliseconds))
         for (index, bar) in closing where nextIntentTime[index] <= time.milliseconds {
-            while nextIntent[index] < taken[index].count, taken[index][nextIntent[index]].createdAt <= time {
-                let intent = taken[index][nextIntent[index]]
-                nextIntent[index] += 1
-                guard trading else { continue }
-                try decide(intent, series: market.series[index], bar: bar, market: market, at: time, &venue)
+            // Read in place: copying each intent out retained every one of its fields.
+            let intents = taken[index]
+            try intents.withUnsafeBufferPointer { intents in
+                var next = nextIntent[index]
+                while next < intents.count, intents[next].createdAt <= time {
+                    next += 1
+                    guard trading else { continue }
+                    try decide(intents[next - 1], series: index, bar: bar, market: market, at: time, &venue)
+                }
+                nextIntent[index] = next
             }
             noteNextIntentTime(of: index)
         }
@@ -99,20 +108,27 @@ public struct StrategyDesk: BacktestDesk {
 
     // MARK: Risk
 
+    /// `intent` of `market.series[index]`, decided at the close of its `bar`.
     private mutating func decide(
-        _ intent: Intent, series: BarSeries, bar: Int, market: BacktestMarket, at time: Timestamp, _ venue: inout BacktestVenue
+        _ intent: Intent, series index: Int, bar: Int, market: BacktestMarket, at time: Timestamp, _ venue: inout BacktestVenue
     ) throws {
         decisions.intents += 1
         syncPositions(venue)
-        feedCandles(series, through: bar)
-        for symbol in venue.openSymbols where symbol != series.symbol {
-            if let other = seriesIndex[symbol] {
-                feedCandles(market.series[other], through: market.series[other].lastIndex(closingBy: time))
+        let symbol = intent.symbol
+        tracker.apply(mark: market.series[index].price(market.series[index].closes[bar]), at: time, symbol: symbol)
+        guard let context = tracker.context(limits: limits[index], now: time) else { return }
+        let assessment: RiskAssessment
+        if let screened = engine.screen(intent, context: context) {
+            assessment = screened
+        } else {
+            feedCandles(market.series[index], through: bar)
+            for open in venue.openSymbols where open != symbol {
+                if let other = seriesIndex[open] {
+                    feedCandles(market.series[other], through: market.series[other].lastIndex(closingBy: time))
+                }
             }
+            assessment = engine.assess(intent, context: tracker.context(limits: limits[index], now: time)!)
         }
-        tracker.apply(mark: series.price(series.closes[bar]), at: time, symbol: series.symbol)
-        guard let context = tracker.context(limits: Self.limits(series.instrument), now: time) else { return }
-        let assessment = engine.assess(intent, context: context)
         tracker.noteDecided(intent.id)
         if assessment.trippedBreaker != nil { tracker.tripBreaker() }
         switch assessment.decision {
@@ -124,9 +140,9 @@ public struct StrategyDesk: BacktestDesk {
             if order.kind == .entry {
                 tracker.assumeOpened(approval)
                 reportedOpen.insert(order.symbol)
-                try enter(order, series: series, at: time, &venue)
+                try enter(order, series: market.series[index], at: time, &venue)
             } else {
-                try exit(order, series: series, at: time, &venue)
+                try exit(order, series: market.series[index], at: time, &venue)
             }
         }
     }
