@@ -117,6 +117,38 @@ import Testing
         #expect(unknown.priceScale == 2 && unknown.tickUnits == 1)
     }
 
+    /// Records the closes the loop reports.
+    struct ClosingRecorder: BacktestDesk {
+        var closes: [Symbol: [(time: Timestamp, bar: Int)]] = [:]
+
+        mutating func onClose(
+            at time: Timestamp, closing: [(series: Int, bar: Int)], market: BacktestMarket, trading: Bool, venue: inout BacktestVenue
+        ) throws {
+            for (series, bar) in closing { closes[market.series[series].symbol, default: []].append((time, bar)) }
+        }
+    }
+
+    @Test func everyBarClosesAtItsOwnTimeWithGapsOrWithout() throws {
+        let synthetic = try syntheticMarket(symbols: 2, bars: 40)
+        let gapFree = synthetic.series[0]
+        let candles = (0..<synthetic.series[1].count).map(synthetic.series[1].candle)
+        let kept = candles.enumerated().filter { ![5, 6, 7, 20, 39].contains($0.offset) }.map(\.element)
+        let gapped = try BarSeries(instrument: synthetic.series[1].instrument, candles: kept)
+        #expect(gapFree.isGapFree && !gapped.isGapFree)
+        #expect(gapped.slice(from: kept[8].openTime, to: kept[15].openTime).isGapFree)
+        #expect(!gapped.slice(from: kept[0].openTime, to: kept[15].openTime).isGapFree)
+
+        var recorder = ClosingRecorder()
+        let result = try Backtester(market: try BacktestMarket([gapFree, gapped]), settings: VenueSettings(), startingEquity: Money(decimal("1000")))
+            .run(&recorder)
+        #expect(result.bars == 40 + 35)
+        for series in [gapFree, gapped] {
+            let closes = try #require(recorder.closes[series.symbol])
+            #expect(closes.map(\.bar) == Array(0..<series.count))
+            #expect(closes.map(\.time.milliseconds) == series.openTimes.map { $0 + Timeframe.m15.milliseconds })
+        }
+    }
+
     @Test func badRunSettingsAreRefusedByName() {
         #expect(throws: BacktestConfigurationError.self) { try BarRepairs(parsing: "sort,mend") }
         #expect(throws: BacktestConfigurationError.self) { try SlippageModel(parsing: "ticks:-1") }

@@ -52,8 +52,7 @@ public enum SyntheticSeries {
                 merged.close = next.close
                 merged.volume += next.volume
             }
-            // Cannot throw: appending never fails.
-            try! series.append(
+            series.append(
                 openTime: Timestamp(milliseconds: open + Int64(bar) * timeframe.milliseconds), open: merged.open, high: merged.high,
                 low: merged.low, close: merged.close, volume: merged.volume)
         }

@@ -13,6 +13,9 @@ public struct BarSeries: Sendable {
     public private(set) var lows: [Int64] = []
     public private(set) var closes: [Int64] = []
     public private(set) var volumes: [Int64] = []
+    /// True while every bar opens one timeframe after the one before: the run then knows the
+    /// next bar's open time without reading it.
+    public private(set) var isGapFree = true
 
     public init(instrument: SimulatedInstrument, timeframe: Timeframe, capacity: Int = 0) {
         self.instrument = instrument
@@ -43,7 +46,8 @@ public struct BarSeries: Sendable {
         }
     }
 
-    public mutating func append(openTime: Timestamp, open: Int64, high: Int64, low: Int64, close: Int64, volume: Int64) throws {
+    public mutating func append(openTime: Timestamp, open: Int64, high: Int64, low: Int64, close: Int64, volume: Int64) {
+        if let last = openTimes.last, openTime.milliseconds != last + timeframe.milliseconds { isGapFree = false }
         openTimes.append(openTime.milliseconds)
         opens.append(open)
         highs.append(high)
@@ -102,12 +106,9 @@ extension BarSeries {
     public func slice(from: Timestamp, to: Timestamp) -> BarSeries {
         var slice = BarSeries(instrument: instrument, timeframe: timeframe)
         for index in openTimes.indices where openTimes[index] >= from.milliseconds && openTimes[index] < to.milliseconds {
-            slice.openTimes.append(openTimes[index])
-            slice.opens.append(opens[index])
-            slice.highs.append(highs[index])
-            slice.lows.append(lows[index])
-            slice.closes.append(closes[index])
-            slice.volumes.append(volumes[index])
+            slice.append(
+                openTime: Timestamp(milliseconds: openTimes[index]), open: opens[index], high: highs[index], low: lows[index],
+                close: closes[index], volume: volumes[index])
         }
         return slice
     }
