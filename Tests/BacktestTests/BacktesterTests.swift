@@ -86,7 +86,7 @@ import Testing
             #expect(tape.weeks == 10)
             var weekly = [[Intent]](repeating: [], count: market.series.count)
             for week in 0..<tape.weeks {
-                for (index, intents) in try tape.take(week: week).enumerated() { weekly[index] += intents }
+                for (index, intents) in try tape.take(week: week).enumerated() { weekly[index] += intents.reversed() }
             }
             #expect(weekly == whole, "parallelism \(parallelism)")
         }

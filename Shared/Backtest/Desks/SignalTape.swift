@@ -53,8 +53,8 @@ final class SignalTape: Sendable {
         Int((Self.weekStart(openTime) - work.firstWeek) / Timeframe.w1.milliseconds)
     }
 
-    /// Every symbol's intents of `week` (by series), in the order they were created, working
-    /// out those no worker has started and waiting for those the workers have.
+    /// Every symbol's intents of `week` (by series), newest first (the loop takes each off the
+    /// end), working out those no worker has started and waiting for those the workers have.
     /// Throws what a strategy threw. Each week is taken once, in order.
     func take(week: Int) throws -> [[Intent]] { try work.take(week: week) }
 
@@ -166,7 +166,12 @@ private final class TapeWork: @unchecked Sendable {
         let signal = bars.map(series.candle)
         let runs = try [signal] + strategy.timeframes.dropFirst().map { try Resampler.resample(signal, to: $0) }
         var intents: [Intent] = []
-        try MACDRSIStrategy.inBatchOrder(merging: runs) { intents += try strategy.onCandle($0).intents }
+        try MACDRSIStrategy.inBatchOrder(merging: runs) { candle in
+            let step = try strategy.onCandle(candle)
+            // Most candles give none: appending an empty array still cost a call and checks.
+            if !step.intents.isEmpty { intents += step.intents }
+        }
+        intents.reverse()
         return intents
     }
 }

@@ -21,9 +21,9 @@ public struct StrategyDesk: BacktestDesk {
     private let tape: SignalTape
     /// Weeks taken from the tape.
     private var weeksTaken = 0
-    /// Each series' intents taken from the tape, from the first not yet decided (`nextIntent`).
-    private var taken: [[Intent]]
-    private var nextIntent: [Int]
+    /// Each series' intents taken from the tape and not yet decided, newest first: each is
+    /// removed from the end as it is decided, which moves it out rather than copying it.
+    private var undecided: [[Intent]]
     /// When each series' next intent was created (ms; `Int64.max` when it has none taken): one
     /// flat array to test at every close, rather than each series' intents.
     private var nextIntentTime: [Int64]
@@ -55,8 +55,7 @@ public struct StrategyDesk: BacktestDesk {
         limits = market.series.map { Self.limits($0.instrument) }
         self.policy = policy
         tape = try SignalTape(market: market, strategies: strategies, parallelism: parallelism)
-        taken = [[Intent]](repeating: [], count: strategies.count)
-        nextIntent = [Int](repeating: 0, count: strategies.count)
+        undecided = [[Intent]](repeating: [], count: strategies.count)
         nextIntentTime = [Int64](repeating: .max, count: strategies.count)
     }
 
@@ -68,23 +67,17 @@ public struct StrategyDesk: BacktestDesk {
         try manageTrades(at: time, &venue)
         try takeTape(through: tape.week(ofBarOpeningAt: time.milliseconds - market.timeframe.milliseconds))
         for (index, bar) in closing where nextIntentTime[index] <= time.milliseconds {
-            // Read in place: copying each intent out retained every one of its fields.
-            let intents = taken[index]
-            try intents.withUnsafeBufferPointer { intents in
-                var next = nextIntent[index]
-                while next < intents.count, intents[next].createdAt <= time {
-                    next += 1
-                    guard trading else { continue }
-                    try decide(intents[next - 1], series: index, bar: bar, market: market, at: time, &venue)
-                }
-                nextIntent[index] = next
+            while let last = undecided[index].indices.last, undecided[index][last].createdAt <= time {
+                let intent = undecided[index].removeLast()
+                guard trading else { continue }
+                try decide(intent, series: index, bar: bar, market: market, at: time, &venue)
             }
             noteNextIntentTime(of: index)
         }
     }
 
     private mutating func noteNextIntentTime(of index: Int) {
-        nextIntentTime[index] = nextIntent[index] < taken[index].count ? taken[index][nextIntent[index]].createdAt.milliseconds : .max
+        nextIntentTime[index] = undecided[index].indices.last.map { undecided[index][$0].createdAt.milliseconds } ?? .max
     }
 
     /// Takes the tape's weeks through `week`, letting go of the intents already decided.
@@ -92,15 +85,13 @@ public struct StrategyDesk: BacktestDesk {
         while weeksTaken <= min(week, tape.weeks - 1) {
             let intents = try tape.take(week: weeksTaken)
             weeksTaken += 1
-            for index in taken.indices {
+            for index in undecided.indices {
                 // Usually every intent taken was decided: the week's array then replaces them as it is.
-                if nextIntent[index] == taken[index].count {
-                    taken[index] = intents[index]
+                if undecided[index].isEmpty {
+                    undecided[index] = intents[index]
                 } else {
-                    taken[index].removeFirst(nextIntent[index])
-                    taken[index] += intents[index]
+                    undecided[index] = intents[index] + undecided[index]
                 }
-                nextIntent[index] = 0
                 noteNextIntentTime(of: index)
             }
         }
