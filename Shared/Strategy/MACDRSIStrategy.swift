@@ -117,22 +117,6 @@ public struct MACDRSIStrategy: Sendable, Hashable, Codable {
         candles.sorted(by: comesFirst)
     }
 
-    /// Visits, in `batchOrder`, the candles of runs each already in it (one timeframe's
-    /// candles, oldest first): a merge, with no sort and no merged copy.
-    public static func inBatchOrder(merging runs: [[Candle]], _ visit: (Candle) throws -> Void) rethrows {
-        var heads = [Int](repeating: 0, count: runs.count)
-        while true {
-            var next: Int?
-            for run in runs.indices where heads[run] < runs[run].count {
-                if let best = next, !comesFirst(runs[run][heads[run]], runs[best][heads[best]]) { continue }
-                next = run
-            }
-            guard let run = next else { return }
-            try visit(runs[run][heads[run]])
-            heads[run] += 1
-        }
-    }
-
     private static func comesFirst(_ a: Candle, _ b: Candle) -> Bool {
         a.closeTime != b.closeTime ? a.closeTime < b.closeTime : a.timeframe.seconds > b.timeframe.seconds
     }

@@ -42,6 +42,22 @@ struct ResamplerTests {
         #expect(second.volume == (try Quantity(parsing: "40")))  // 6 + … + 10
     }
 
+    @Test func theBucketBuilderGivesTheResamplersCandlesBarByBar() throws {
+        // Most of a day of minutes from 00:03, with holes: some buckets of every size incomplete.
+        let moves = Array(repeating: 1, count: 1400).enumerated().map { $0.offset % 7 == 0 ? -3 : 1 }
+        let candles = minutes(from: 3, moves, start: 1000, turnover: false).enumerated()
+            .filter { ![10, 11, 200, 701, 702, 703, 1399].contains($0.offset) }.map(\.element)
+        let series = try BarSeries(instrument: try DataInstrument.derive(symbol: btc, candles: candles), candles: candles)
+        for target in [Timeframe.m5, .m15, .h1, .h4] {
+            var builder = try BucketBuilder(target, from: .m1)
+            let built = (0..<series.count).compactMap { builder.add($0, of: series) }
+            let resampled = try Resampler.resample((0..<series.count).map(series.candle), to: target)
+            #expect(built == resampled, "\(target)")
+            #expect(!built.isEmpty)
+        }
+        #expect(throws: ResampleError.notAMultiple(source: .m3, target: .m5)) { try BucketBuilder(.m5, from: .m3) }
+    }
+
     @Test func incompleteBucketsAreDroppedOrFlagged() throws {
         // Minutes 3–11: the 00:00 bucket lacks minutes 0–2, the 00:10 one has only 10 and 11.
         let bars = minutes(from: 3, [1, 1, 1, 1, 1, 1, 1, 1, 1])

@@ -65,21 +65,6 @@ struct TrendAlignmentTests {
         #expect(signalFirst != MACDRSIStrategy.batchOrder(all))
         #expect(try run(signalFirst).intents == batch)
     }
-
-    @Test("merging each timeframe's candles gives the batch order the sort gives")
-    func mergedBatchOrder() throws {
-        let signal = try ScriptedMarket.candles(ScriptedMarket.pullbackRally)
-        let trend = try trendCandles(rising: true)
-        func merging(_ runs: [[Candle]]) -> [Candle] {
-            var merged: [Candle] = []
-            MACDRSIStrategy.inBatchOrder(merging: runs) { merged.append($0) }
-            return merged
-        }
-        let merged = merging([signal, trend])
-        #expect(merged == MACDRSIStrategy.batchOrder(signal + trend))
-        #expect(merging([trend, signal]) == merged)
-        #expect(merged.contains { $0.timeframe == .h4 } && merged.contains { $0.timeframe != .h4 })
-    }
 }
 
 /// The real BTC/USD hourly bars the indicator reference uses, with 4h bars built from them.

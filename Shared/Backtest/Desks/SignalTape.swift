@@ -32,6 +32,10 @@ final class SignalTape: Sendable {
                     field: "strategy",
                     reason: "\(strategy.name) trades \(strategy.symbol) on \(strategy.timeframe), the data is \(series.symbol) on \(series.timeframe)")
             }
+            // Trend candles are fed before the signal bar closing with them (`BucketBuilder`).
+            guard strategy.timeframes.dropFirst().allSatisfy({ $0.milliseconds > series.timeframe.milliseconds }) else {
+                throw BacktestConfigurationError(field: "strategy", reason: "\(strategy.name)'s trend timeframes must be longer than \(series.timeframe)")
+            }
         }
         let first = market.series.map { $0.openTimes[0] }.min()!
         let last = market.series.map { $0.openTimes[$0.count - 1] }.max()!
@@ -163,13 +167,21 @@ private final class TapeWork: @unchecked Sendable {
         let start = firstWeek + Int64(week) * Timeframe.w1.milliseconds
         let bars = series.indices(openingFrom: start, to: start + Timeframe.w1.milliseconds)
         guard !bars.isEmpty else { return [] }
-        let signal = bars.map(series.candle)
-        let runs = try [signal] + strategy.timeframes.dropFirst().map { try Resampler.resample(signal, to: $0) }
+        // The strategy's batch order, with no candle array and no sort: each signal bar comes
+        // after the trend candles it completes, the longest first.
+        var trends = try strategy.timeframes.dropFirst().sorted { $0.milliseconds > $1.milliseconds }
+            .map { try BucketBuilder($0, from: series.timeframe) }
         var intents: [Intent] = []
-        try MACDRSIStrategy.inBatchOrder(merging: runs) { candle in
+        func feed(_ candle: Candle) throws {
             let step = try strategy.onCandle(candle)
             // Most candles give none: appending an empty array still cost a call and checks.
             if !step.intents.isEmpty { intents += step.intents }
+        }
+        for bar in bars {
+            for trend in trends.indices {
+                if let candle = trends[trend].add(bar, of: series) { try feed(candle) }
+            }
+            try feed(series.candle(bar))
         }
         intents.reverse()
         return intents
