@@ -121,9 +121,9 @@ public struct PortfolioTracker: Sendable {
         // for twice `idsKept`, so it never grows before the next rebuild.
         if idOrder.count >= 2 * idsKept {
             idOrder.removeFirst(idOrder.count - idsKept)
-            var kept = Set<IntentIDSet.Key>(minimumCapacity: 2 * idsKept)
+            var kept = IntentIDSet(minimumCapacity: 2 * idsKept)
             for key in idOrder { kept.insert(key) }
-            account.decidedIntentIDs = IntentIDSet(keys: kept)
+            account.decidedIntentIDs = kept
         }
     }
 

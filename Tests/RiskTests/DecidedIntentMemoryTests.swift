@@ -36,4 +36,27 @@ import Testing
         let decoded = try JSONDecoder().decode(IntentIDSet.self, from: JSONEncoder().encode(set))
         #expect(decoded == set)
     }
+
+    @Test func manyStableIDsAreAllFoundWhateverTheOrderTheyCameIn() throws {
+        // Enough to grow the table several times; the ids share their low words in pairs, so
+        // probing past an occupied slot is exercised too.
+        var words: [(high: UInt64, low: UInt64)] = []
+        for n in UInt64(1)...5_000 {
+            let low = n &* 0x9E37_79B9_7F4A_7C15
+            words.append((n, low))
+            words.append((n << 32, low))
+        }
+        func hex(_ word: UInt64) -> String { String(repeating: "0", count: 16 - String(word, radix: 16).count) + String(word, radix: 16) }
+        let ids = words.map { hex($0.high) + hex($0.low) } + ["00000000000000000000000000000000", "manual-2"]
+        let forward = IntentIDSet(ids)
+        let backward = IntentIDSet(ids.reversed())
+        #expect(forward.count == 10_002)
+        #expect(ids.allSatisfy(forward.contains))
+        #expect(!forward.contains(hex(7) + hex(8)) && !forward.contains("manual-3"))
+        #expect(forward == backward && forward.hashValue == backward.hashValue)
+        #expect(Set(forward.ids) == Set(ids))
+        var fewer = IntentIDSet(ids.dropLast(3))
+        #expect(fewer != forward)
+        #expect(fewer.insert(IntentIDSet.Key(ids[ids.count - 3])) && !fewer.insert(IntentIDSet.Key(ids[0])))
+    }
 }
