@@ -41,7 +41,7 @@ final class SignalTape: Sendable {
         let last = market.series.map { $0.openTimes[$0.count - 1] }.max()!
         let firstWeek = Self.weekStart(first)
         let weeks = Int((Self.weekStart(last) - firstWeek) / Timeframe.w1.milliseconds) + 1
-        work = TapeWork(market: market, strategies: strategies, firstWeek: firstWeek, weeks: weeks)
+        work = TapeWork(market: market, strategies: strategies, firstWeek: firstWeek, weeks: weeks, workers: max(parallelism - 1, 0))
         if parallelism > 1 {
             let work = self.work
             DispatchQueue.global().async {
@@ -61,6 +61,11 @@ final class SignalTape: Sendable {
     /// end), working out those no worker has started and waiting for those the workers have.
     /// Throws what a strategy threw. Each week is taken once, in order.
     func take(week: Int) throws -> [[Intent]] { try work.take(week: week) }
+
+    /// Intents done with, freed by a worker while any runs: glibc frees a block another thread
+    /// allocated under that thread's arena lock, and the loop freeing the workers' intents one by
+    /// one while they allocated more fought over that lock for up to a quarter of the run.
+    func giveBack(_ intents: [Intent]) { work.giveBack(intents) }
 
     private static func weekStart(_ milliseconds: Int64) -> Int64 {
         Timeframe.w1.bucketStart(of: Timestamp(milliseconds: milliseconds)).milliseconds
@@ -89,11 +94,15 @@ private final class TapeWork: @unchecked Sendable {
     var results: [[Intent]?]
     var failure: (any Error)?
     var cancelled = false
+    /// Workers not yet finished, and the intents given back for them to free.
+    var workersRunning: Int
+    var givenBack: [[Intent]] = []
 
-    init(market: BacktestMarket, strategies: [MACDRSIStrategy], firstWeek: Int64, weeks: Int) {
+    init(market: BacktestMarket, strategies: [MACDRSIStrategy], firstWeek: Int64, weeks: Int, workers: Int) {
         self.market = market
         self.firstWeek = firstWeek
         self.weeks = weeks
+        workersRunning = workers
         self.strategies = strategies
         weeksDone = [Int](repeating: 0, count: strategies.count)
         unfinished = [Int](repeating: strategies.count, count: weeks)
@@ -104,9 +113,29 @@ private final class TapeWork: @unchecked Sendable {
 
     func runWorker() {
         while true {
+            freeGivenBack()
             let task = nextTask.add(1, ordering: .relaxed).oldValue
-            guard task < weeks * symbols, run(task) else { return }
+            guard task < weeks * symbols, run(task) else { break }
         }
+        lock.lock()
+        workersRunning -= 1
+        lock.unlock()
+        freeGivenBack()
+    }
+
+    func giveBack(_ intents: [Intent]) {
+        lock.lock()
+        defer { lock.unlock() }
+        // With no worker left, the caller frees them (when `intents` goes).
+        if workersRunning > 0 { givenBack.append(intents) }
+    }
+
+    private func freeGivenBack() {
+        lock.lock()
+        let intents = givenBack
+        givenBack = []
+        lock.unlock()
+        _ = consume intents
     }
 
     func cancel() {

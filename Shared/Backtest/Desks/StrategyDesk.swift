@@ -24,6 +24,8 @@ public struct StrategyDesk: BacktestDesk {
     /// Each series' intents taken from the tape and not yet decided, newest first: each is
     /// removed from the end as it is decided, which moves it out rather than copying it.
     private var undecided: [[Intent]]
+    /// Intents decided since the last week was taken, given back to the tape then (`SignalTape.giveBack`).
+    private var decided: [Intent] = []
     /// When each series' next intent was created (ms; `Int64.max` when it has none taken): one
     /// flat array to test at every close, rather than each series' intents.
     private var nextIntentTime: [Int64]
@@ -69,8 +71,8 @@ public struct StrategyDesk: BacktestDesk {
         for (index, bar) in closing where nextIntentTime[index] <= time.milliseconds {
             while let last = undecided[index].indices.last, undecided[index][last].createdAt <= time {
                 let intent = undecided[index].removeLast()
-                guard trading else { continue }
-                try decide(intent, series: index, bar: bar, market: market, at: time, &venue)
+                if trading { try decide(intent, series: index, bar: bar, market: market, at: time, &venue) }
+                decided.append(intent)
             }
             noteNextIntentTime(of: index)
         }
@@ -83,6 +85,8 @@ public struct StrategyDesk: BacktestDesk {
     /// Takes the tape's weeks through `week`, letting go of the intents already decided.
     private mutating func takeTape(through week: Int) throws {
         while weeksTaken <= min(week, tape.weeks - 1) {
+            tape.giveBack(decided)
+            decided.removeAll()
             let intents = try tape.take(week: weeksTaken)
             weeksTaken += 1
             for index in undecided.indices {

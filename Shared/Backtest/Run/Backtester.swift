@@ -78,6 +78,8 @@ public struct Backtester: Sendable {
         // A gap-free series' next open is a timeframe on: not reading it saves the loop one of
         // its two memory streams per series (with hundreds of series, every read misses the cache).
         let gapFree = market.series.map(\.isGapFree)
+        // Likewise each series' bar count, kept here rather than read from its column's header.
+        let counts = market.series.map(\.count)
         var closing: [(series: Int, bar: Int)] = []
         var bars = 0
         var ruinedAt: Timestamp?
@@ -89,11 +91,13 @@ public struct Backtester: Sendable {
                 if venue.isActive(book: index) {
                     try venue.run(market.series[index].venueBar(bar), book: index)
                 } else {
-                    venue.noteClose(market.series[index].closes[bar], book: index)
+                    // Unchecked (`bar` is below the count): the bounds check read the column's
+                    // header, another cache miss per series per moment.
+                    venue.noteClose(market.series[index].closes.withUnsafeBufferPointer { $0[bar] }, book: index)
                 }
                 closing.append((index, bar))
                 cursors[index] = bar + 1
-                nextOpens[index] = if bar + 1 == market.series[index].count {
+                nextOpens[index] = if bar + 1 == counts[index] {
                     .max
                 } else if gapFree[index] {
                     moment + market.timeframe.milliseconds
