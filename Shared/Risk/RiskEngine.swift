@@ -17,10 +17,14 @@ public struct RiskEngine: Sendable {
     /// it off: the decisions are the same, only the `detail` texts are empty, and a refused
     /// entry's sizing rules are not worked through.
     public let explains: Bool
+    /// `settings.disabledRules` as a short list (usually empty): each decision asks about a
+    /// dozen rules, and asking the settings' set hashed the rule and copied the settings first.
+    private let disabledRules: [RiskRule]
 
     public init(settings: RiskSettings = RiskSettings(), explains: Bool = true) {
         self.settings = settings
         self.explains = explains
+        disabledRules = settings.disabledRules.sorted()
     }
 
     /// The decision with every verdict behind it. Never throws: numbers too large to compute
@@ -39,7 +43,7 @@ public struct RiskEngine: Sendable {
     }
 
     private func evaluate(_ intent: Intent, context: RiskContext, stopsBeforeSizing: Bool) -> RiskAssessment? {
-        var run = Evaluation(settings: settings, intent: intent, context: context, explains: explains)
+        var run = Evaluation(settings: settings, disabledRules: disabledRules, intent: intent, context: context, explains: explains)
         run.stopsBeforeSizing = stopsBeforeSizing
         do {
             switch intent.kind {
@@ -72,6 +76,7 @@ private final class VerdictLog {
 /// One decision in progress: the verdicts so far and the order being sized.
 private struct Evaluation {
     let settings: RiskSettings
+    let disabledRules: [RiskRule]
     let intent: Intent
     let context: RiskContext
     let explains: Bool
@@ -87,8 +92,9 @@ private struct Evaluation {
     private(set) var stoppedBeforeSizing = false
     var warnings: [RiskWarning] = []
 
-    init(settings: RiskSettings, intent: Intent, context: RiskContext, explains: Bool) {
+    init(settings: RiskSettings, disabledRules: [RiskRule], intent: Intent, context: RiskContext, explains: Bool) {
         self.settings = settings
+        self.disabledRules = disabledRules
         self.intent = intent
         self.context = context
         self.explains = explains
@@ -100,7 +106,7 @@ private struct Evaluation {
     @inline(__always)
     var rejected: Bool { verdicts.contains { $0.outcome == .reject } }
 
-    func enabled(_ rule: RiskRule) -> Bool { settings.isEnabled(rule) }
+    func enabled(_ rule: RiskRule) -> Bool { !disabledRules.contains(rule) }
 
     /// `part / whole` as a percentage (8 places, toward zero), for verdict text only: worked
     /// out when a text is made, not for every decision.
