@@ -82,11 +82,13 @@ public struct StrategyDesk: BacktestDesk {
         nextIntentTime[index] = undecided[index].indices.last.map { undecided[index][$0].createdAt.milliseconds } ?? .max
     }
 
-    /// Takes the tape's weeks through `week`, letting go of the intents already decided.
+    /// Takes the tape's weeks through `week`, giving back the intents decided since the last.
     private mutating func takeTape(through week: Int) throws {
-        while weeksTaken <= min(week, tape.weeks - 1) {
-            tape.giveBack(decided)
-            decided.removeAll()
+        let last = min(week, tape.weeks - 1)
+        guard weeksTaken <= last else { return }
+        tape.giveBack(decided)
+        decided.removeAll()
+        while weeksTaken <= last {
             let intents = try tape.take(week: weeksTaken)
             weeksTaken += 1
             for index in undecided.indices {
