@@ -130,32 +130,34 @@ struct StableBitsTable: Sendable {
 
     func contains(high: UInt64, low: UInt64) -> Bool {
         guard high != 0 || low != 0 else { return holdsZero }
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: low) & mask
-        while slots[index] != (0, 0) {
-            if slots[index] == (high, low) { return true }
-            index = (index + 1) & mask
-        }
-        return false
+        return probe(high: high, low: low).found
     }
 
     /// Adds the value; false when it was there already.
     mutating func insert(high: UInt64, low: UInt64) -> Bool {
         guard high != 0 || low != 0 else {
-            defer { holdsZero = true }
-            if !holdsZero { count += 1 }
-            return !holdsZero
+            if holdsZero { return false }
+            holdsZero = true
+            count += 1
+            return true
         }
         if 3 * slots.count < 4 * (count + 1) { grow() }
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: low) & mask
-        while slots[index] != (0, 0) {
-            if slots[index] == (high, low) { return false }
-            index = (index + 1) & mask
-        }
+        let (index, found) = probe(high: high, low: low)
+        if found { return false }
         slots[index] = (high, low)
         count += 1
         return true
+    }
+
+    /// The slot holding the (non-zero) value, or the empty slot where it would go.
+    private func probe(high: UInt64, low: UInt64) -> (index: Int, found: Bool) {
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: low) & mask
+        while slots[index] != (0, 0) {
+            if slots[index] == (high, low) { return (index, true) }
+            index = (index + 1) & mask
+        }
+        return (index, false)
     }
 
     /// The values, in no particular order.
