@@ -6,12 +6,14 @@
 func partitionPoint(count: Int, where isAtOrAbove: (Int) -> Bool) -> Int {
     // The answer is always in base...base + length.
     var base = 0, length = count
+    // Wrapping arithmetic (the values stay within `0...count`): a checked add on one arm of the
+    // choice would keep the compiler from making it a conditional move.
     while length > 1 {
-        let half = length / 2
-        base = isAtOrAbove(base + half) ? base : base + half
-        length -= half
+        let half = length &>> 1, probe = base &+ half
+        base = isAtOrAbove(probe) ? base : probe
+        length &-= half
     }
-    return length == 1 && !isAtOrAbove(base) ? base + 1 : base
+    return length == 1 && !isAtOrAbove(base) ? base &+ 1 : base
 }
 
 extension RandomAccessCollection where Index == Int {

@@ -44,6 +44,8 @@ struct RollingWindow: Sendable, Hashable, Codable {
 /// TA-Lib's tests for "zero" and "zero or negative" (it compares against 1e-8 to absorb
 /// rounding in running sums); matching them keeps outputs equal to TA-Lib's at the edges.
 enum TALibTolerance {
-    static func isZero(_ value: Double) -> Bool { -0.000_000_01 < value && value < 0.000_000_01 }
-    static func isZeroOrNegative(_ value: Double) -> Bool { value < 0.000_000_01 }
+    /// Magnitudes below this count as zero.
+    static let zeroBound = 0.000_000_01
+    static func isZero(_ value: Double) -> Bool { -zeroBound < value && value < zeroBound }
+    static func isZeroOrNegative(_ value: Double) -> Bool { value < zeroBound }
 }

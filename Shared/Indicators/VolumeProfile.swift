@@ -20,9 +20,10 @@ public struct VolumeProfileValue: Sendable, Hashable, Codable {
 /// volume goes to the price bucket (`bucketSize` wide, edges at multiples of it) holding its
 /// typical price. The value area grows from the point of control one bucket at a time, taking
 /// the neighbouring occupied bucket with more volume (the upper one on a tie), until it holds
-/// `valueAreaShare` of the volume. Cost per bar: O(log buckets) to find a bar's bucket; the
-/// point of control is kept as volumes change (a scan of the buckets only when its own volume
-/// falls); the value area costs one step per bucket in it. nil until the window holds volume.
+/// `valueAreaShare` of the volume. A negative volume counts as none. Cost per bar: one pass
+/// over the occupied buckets (tens) finds the entering and leaving bars' buckets; the point of
+/// control is kept as volumes change (another pass only when its own volume falls); the value
+/// area costs one step per bucket in it. nil until the window holds volume.
 public struct VolumeProfile: Indicator {
     public let window: Int
     public let bucketSize: Double
@@ -47,14 +48,22 @@ public struct VolumeProfile: Indicator {
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> VolumeProfileValue? {
         let bucket = (bar.typicalPrice / bucketSize).rounded(.down)
+        // Candles are checked, but a bar built by hand could say −0 or worse; the bookkeeping
+        // relies on volumes' bit patterns ordering as the volumes do.
+        let volume = bar.volume > 0 ? bar.volume : 0
         let layout = Layout(window: window), share = valueAreaShare, bucketSize = bucketSize
         var tally = tally
         value = storage.withUnsafeMutableBufferPointer { buffer in
             let profile = Buffers(base: buffer.baseAddress!, layout: layout)
-            if let (leavingBucket, leavingVolume) = profile.enter(bucket: bucket, volume: bar.volume, tally: &tally) {
-                profile.remove(leavingVolume, from: leavingBucket, tally: &tally)
+            guard let (leavingBucket, leavingVolume) = profile.enter(bucket: bucket, volume: volume, tally: &tally) else {
+                profile.add(volume, to: bucket, at: profile.positions(of: bucket, bucket, tally: tally).0, tally: &tally)
+                return profile.value(share: share, bucketSize: bucketSize, tally: tally)
             }
-            profile.add(bar.volume, to: bucket, tally: &tally)
+            // Both buckets are found in one pass, before the leaving bar's volume is taken out;
+            // if that empties a bucket below the entering one, the entering one's place moves down.
+            let (leavingIndex, enteringIndex) = profile.positions(of: leavingBucket, bucket, tally: tally)
+            let dropped = profile.remove(leavingVolume, from: leavingBucket, at: leavingIndex, tally: &tally)
+            profile.add(volume, to: bucket, at: dropped && leavingIndex < enteringIndex ? enteringIndex - 1 : enteringIndex, tally: &tally)
             return profile.value(share: share, bucketSize: bucketSize, tally: tally)
         }
         self.tally = tally
@@ -66,6 +75,7 @@ extension VolumeProfile {
     /// Where things are in `storage`: the window's bars as (bucket, volume) pairs in a ring, then
     /// the occupied buckets in ascending order, then their volumes (parallel to the buckets,
     /// with `padding` sentinels on each side, so the value area reads past either end freely).
+    /// Buckets are at most `window`, so `positions` can read `padding` slots past them.
     struct Layout {
         static let absent = -1.0
         static let padding = 3
@@ -113,22 +123,24 @@ extension VolumeProfile {
             return leaving
         }
 
+        /// Takes `volume` out of `bucket`, whose place among the occupied buckets is `index`;
+        /// returns whether that emptied the bucket, which is then dropped.
         @inline(__always)
-        func remove(_ volume: Double, from bucket: Double, tally: inout Tally) {
+        func remove(_ volume: Double, from bucket: Double, at index: Int, tally: inout Tally) -> Bool {
             tally.total -= volume
             // A bucket whose bars had (next to) no volume may have been dropped already.
-            let index = position(of: bucket, tally: tally)
-            guard index < tally.occupied, buckets[index] == bucket else { return }
+            guard index < tally.occupied, buckets[index] == bucket else { return false }
             let remaining = volumes[index] - volume
             // Running sums leave crumbs of rounding; a bucket that is empty is dropped.
             if remaining > 1e-9 * Swift.max(1, tally.total + volume) {
                 volumes[index] = remaining
                 if index == tally.pointOfControl { findPointOfControl(&tally) }
-                return
+                return false
             }
-            let after = tally.occupied - index - 1
-            (buckets + index).update(from: buckets + index + 1, count: after)
-            (volumes + index).update(from: volumes + index + 1, count: after)
+            for moved in index + 1 ..< tally.occupied {
+                buckets[moved - 1] = buckets[moved]
+                volumes[moved - 1] = volumes[moved]
+            }
             tally.occupied -= 1
             volumes[tally.occupied] = Layout.absent
             if index == tally.pointOfControl {
@@ -136,18 +148,20 @@ extension VolumeProfile {
             } else if index < tally.pointOfControl {
                 tally.pointOfControl -= 1
             }
+            return true
         }
 
+        /// Adds `volume` to `bucket`, whose place (or where it goes) is `index`.
         @inline(__always)
-        func add(_ volume: Double, to bucket: Double, tally: inout Tally) {
+        func add(_ volume: Double, to bucket: Double, at index: Int, tally: inout Tally) {
             tally.total += volume
-            let index = position(of: bucket, tally: tally)
             if index < tally.occupied, buckets[index] == bucket {
                 volumes[index] += volume
             } else {
-                let after = tally.occupied - index
-                (buckets + index + 1).update(from: buckets + index, count: after)
-                (volumes + index + 1).update(from: volumes + index, count: after)
+                for moved in (index ..< tally.occupied).reversed() {
+                    buckets[moved + 1] = buckets[moved]
+                    volumes[moved + 1] = volumes[moved]
+                }
                 buckets[index] = bucket
                 volumes[index] = volume
                 tally.occupied += 1
@@ -157,40 +171,66 @@ extension VolumeProfile {
             if volumes[index] > leader || (volumes[index] == leader && index < tally.pointOfControl) { tally.pointOfControl = index }
         }
 
+        /// The point of control afresh: the first of the largest volumes, compared as bit
+        /// patterns (see `value`) so that each step is a conditional move, not a branch.
         private func findPointOfControl(_ tally: inout Tally) {
-            var best = 0
-            for index in 1..<Swift.max(tally.occupied, 1) where volumes[index] > volumes[best] { best = index }
+            var best = 0, most = pattern(0)
+            for index in 1..<Swift.max(tally.occupied, 1) {
+                let candidate = pattern(index), better = candidate > most
+                best = better ? index : best
+                most = better ? candidate : most
+            }
             tally.pointOfControl = best
         }
 
-        /// Where `bucket` is among the occupied buckets, or where it would go.
+        /// A volume's bit pattern. Volumes are never negative (but for the −1 sentinel, whose
+        /// pattern alone is negative), so their patterns order as they do.
         @inline(__always)
-        private func position(of bucket: Double, tally: Tally) -> Int {
-            UnsafeBufferPointer(start: buckets, count: tally.occupied).partitionPoint { $0 >= bucket }
+        private func pattern(_ index: Int) -> Int64 { Int64(bitPattern: volumes[index].bitPattern) }
+
+        /// Where two buckets are among the occupied ones, or where they would go: how many are
+        /// below each, counted four at a time. A window's buckets are few (tens), and counting
+        /// them all costs less than a bisection, whose every step waits on the read before it.
+        /// The count reads up to three slots past the occupied ones (the layout has room), masked
+        /// out.
+        @inline(__always)
+        func positions(of first: Double, _ second: Double, tally: Tally) -> (Int, Int) {
+            let firstTarget = SIMD4(repeating: first), secondTarget = SIMD4(repeating: second)
+            let occupied = SIMD4(repeating: Int64(tally.occupied))
+            var lanes = SIMD4<Int64>(0, 1, 2, 3), firstBelow = SIMD4<Int64>.zero, secondBelow = SIMD4<Int64>.zero
+            for start in stride(from: 0, to: tally.occupied, by: 4) {
+                let chunk = UnsafeRawPointer(buckets + start).loadUnaligned(as: SIMD4<Double>.self)
+                let inside = lanes .< occupied
+                firstBelow &+= SIMD4.zero.replacing(with: 1, where: (chunk .< firstTarget) .& inside)
+                secondBelow &+= SIMD4.zero.replacing(with: 1, where: (chunk .< secondTarget) .& inside)
+                lanes &+= 4
+            }
+            return (Int(firstBelow.wrappedSum()), Int(secondBelow.wrappedSum()))
         }
 
         @inline(__always)
         func value(share: Double, bucketSize: Double, tally: Tally) -> VolumeProfileValue? {
             guard tally.total > 0, tally.occupied > 0 else { return nil }
-            let poc = tally.pointOfControl, last = tally.occupied - 1, target = share * tally.total
+            let poc = tally.pointOfControl, target = share * tally.total
             var low = poc, high = poc, inside = volumes[poc]
-            // Each side's next two volumes are held and the one after is read a step ahead, so a
-            // step does not wait on a read that depends on the side the last one took.
-            var above = volumes[high + 1], nextAbove = volumes[high + 2]
-            var below = volumes[low - 1], nextBelow = volumes[low - 2]
-            while inside < target, low > 0 || high < last {
-                let farAbove = volumes[high + 3], farBelow = volumes[low - 3]
-                if above >= below {
-                    inside += above
-                    high += 1
-                    above = nextAbove
-                    nextAbove = farAbove
-                } else {
-                    inside += below
-                    low -= 1
-                    below = nextBelow
-                    nextBelow = farBelow
-                }
+            // Which side a step takes depends on the volumes, so a branch on it would be
+            // mispredicted about every other step. Instead each side's next two volumes are held
+            // and a step chooses among them with conditional moves; the read each step needs is
+            // issued a step ahead. The choices are made on the volumes' bit patterns: the
+            // compiler makes a choice between two `Double`s a branch.
+            var above = pattern(high + 1), nextAbove = pattern(high + 2)
+            var below = pattern(low - 1), nextBelow = pattern(low - 2)
+            // Past the occupied buckets both next volumes are the sentinel, whose pattern alone is
+            // negative: the area stops growing there.
+            while inside < target, above & below >= 0 {
+                let farAbove = pattern(high &+ 3), farBelow = pattern(low &- 3)
+                let step = Int64(unsafeBitCast(above >= below, to: UInt8.self)), up = 0 &- step
+                @inline(__always) func choose(_ ifUp: Int64, _ ifDown: Int64) -> Int64 { (ifUp & up) | (ifDown & ~up) }
+                inside += Double(bitPattern: UInt64(bitPattern: choose(above, below)))
+                high &+= Int(step)
+                low &-= 1 &- Int(step)
+                (above, nextAbove) = (choose(nextAbove, above), choose(farAbove, nextAbove))
+                (below, nextBelow) = (choose(below, nextBelow), choose(nextBelow, farBelow))
             }
             return VolumeProfileValue(
                 pointOfControl: (buckets[poc] + 0.5) * bucketSize, valueAreaLow: buckets[low] * bucketSize,

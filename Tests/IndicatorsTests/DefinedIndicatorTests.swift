@@ -73,6 +73,12 @@ struct DefinedIndicatorTests {
         // The first bar leaves the window: bucket 110–120 now holds 6 of 7.
         let four = profile.update(at(117, volume: 4))
         #expect(four == VolumeProfileValue(pointOfControl: 115, valueAreaLow: 110, valueAreaHigh: 120, volume: 7))
+        // A negative volume (a bar built by hand; candles are checked) counts as none: the
+        // window is 95 (1), 117 (4) and 96 (none), and 90–100 is still below 110–120.
+        let five = profile.update(at(96, volume: -3))
+        #expect(five == VolumeProfileValue(pointOfControl: 115, valueAreaLow: 110, valueAreaHigh: 120, volume: 5))
+        let six = profile.update(at(93, volume: -0.0))
+        #expect(six == VolumeProfileValue(pointOfControl: 115, valueAreaLow: 110, valueAreaHigh: 120, volume: 4))
     }
 
     @Test("order-book imbalance per update, its EMA and the mid")

@@ -1,10 +1,13 @@
 // Batch kernels (see AverageKernels.swift for the contract).
 
-/// Runs `RunningMoments` over `x`: `emit(i, mean, variance)` for every input from the
-/// `period`-th on, `warmUp(i)` before it.
+/// Runs `RunningMoments` over `x`, two inputs at a time: `emit(i, lanes, means, variances)` for
+/// inputs `i ..< i + lanes` (`lanes` is 2, or 1 for a last odd input) from the `period`-th on,
+/// `warmUp(i)` before it. The running sums stay one serial chain in TA-Lib's order; only the
+/// divisions and what follows them go two at a time, which is what bounds the loop.
 @inline(__always)
 private func movingMoments(
-    _ x: UnsafeBufferPointer<Double>, period: Int, warmUp: (Int) -> Void, emit: (Int, Double, Double) -> Void
+    _ x: UnsafeBufferPointer<Double>, period: Int, warmUp: (Int) -> Void,
+    emit: (Int, Int, SIMD2<Double>, SIMD2<Double>) -> Void
 ) {
     var total = 0.0, totalOfSquares = 0.0
     let firstFull = min(period - 1, x.count)
@@ -13,16 +16,25 @@ private func movingMoments(
         totalOfSquares += x[i] * x[i]
         warmUp(i)
     }
-    let count = Double(period)
-    for i in firstFull..<x.count {
+    /// Adds input `i` and returns the window's sums, then takes out the oldest input.
+    @inline(__always) func step(_ i: Int) -> (total: Double, totalOfSquares: Double) {
         total += x[i]
         totalOfSquares += x[i] * x[i]
-        let mean = total / count
-        let meanOfSquares = totalOfSquares / count
+        let sums = (total, totalOfSquares)
         let oldest = x[i + 1 - period]
         total -= oldest
         totalOfSquares -= oldest * oldest
-        emit(i, mean, meanOfSquares - mean * mean)
+        return sums
+    }
+    let counts = SIMD2(repeating: Double(period))
+    var i = firstFull
+    while i < x.count {
+        let lanes = min(2, x.count - i)
+        let first = step(i), second = lanes == 2 ? step(i + 1) : first
+        let means = SIMD2(first.total, second.total) / counts
+        let meansOfSquares = SIMD2(first.totalOfSquares, second.totalOfSquares) / counts
+        emit(i, lanes, means, meansOfSquares - means * means)
+        i += lanes
     }
 }
 
@@ -32,8 +44,9 @@ extension StandardDeviation {
         precondition(period >= 1, "standard deviation period must be at least 1, got \(period)")
         return input.withUnsafeBufferPointer { x in
             outputColumn(x.count) { out in
-                movingMoments(x, period: period, warmUp: { out[$0] = .nan }) { i, _, variance in
-                    out[i] = RunningMoments.deviation(variance) * deviations
+                movingMoments(x, period: period, warmUp: { out[$0] = .nan }) { i, lanes, _, variances in
+                    let values = RunningMoments.deviations(variances) * deviations
+                    for lane in 0..<lanes { out[i + lane] = values[lane] }
                 }
             }
         }
@@ -46,11 +59,15 @@ extension BollingerBands {
         precondition(period >= 1, "Bollinger period must be at least 1, got \(period)")
         return input.withUnsafeBufferPointer { x in
             outputColumns(x.count) { upper, middle, lower in
-                movingMoments(x, period: period, warmUp: { upper[$0] = .nan; middle[$0] = .nan; lower[$0] = .nan }) { i, mean, variance in
-                    let deviation = RunningMoments.deviation(variance)
-                    upper[i] = mean + deviation * deviationsUp
-                    middle[i] = mean
-                    lower[i] = mean - deviation * deviationsDown
+                movingMoments(x, period: period, warmUp: { upper[$0] = .nan; middle[$0] = .nan; lower[$0] = .nan }) {
+                    i, lanes, means, variances in
+                    let deviation = RunningMoments.deviations(variances)
+                    let uppers = means + deviation * deviationsUp, lowers = means - deviation * deviationsDown
+                    for lane in 0..<lanes {
+                        upper[i + lane] = uppers[lane]
+                        middle[i + lane] = means[lane]
+                        lower[i + lane] = lowers[lane]
+                    }
                 }
             }
         }
