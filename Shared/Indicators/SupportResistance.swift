@@ -34,13 +34,10 @@ public struct SupportResistance: Indicator {
     public let strength: Int
     public let window: Int
     public let tolerance: Double
-    /// The recent bars and the window's swings in one buffer laid out by `Layout`, so an update
-    /// checks the buffer's uniqueness once and reaches everything by pointer.
+    /// The recent bars, the window's swings and their levels in one buffer laid out by `Layout`,
+    /// so an update checks the buffer's uniqueness once and reaches everything by pointer.
     private var storage: [Double]
     private var tally = Tally()
-    /// Every level as of the latest bar (the clusters of the window's swings), lowest first,
-    /// kept up to date as swings come and go.
-    public private(set) var levels: [PriceLevel] = []
 
     /// `strength` ≥ 1, `window` > 2·strength, `tolerance` ≥ 0.
     public init(strength: Int = 3, window: Int = 200, tolerance: Double = 0.003) {
@@ -51,20 +48,25 @@ public struct SupportResistance: Indicator {
         storage = Array(repeating: 0, count: Layout(strength: strength, window: window).count)
     }
 
+    /// Every level as of the latest bar (the clusters of the window's swings), lowest first,
+    /// kept up to date as swings come and go.
+    public var levels: [PriceLevel] {
+        let layout = Layout(strength: strength, window: window), count = tally.levelCount
+        return storage.withUnsafeBufferPointer { buffer in
+            (0..<count).map { SwingBook.level(at: buffer.baseAddress! + layout.levels + Layout.levelWidth * $0) }
+        }
+    }
+
     /// The nearest levels around the bar's close (every level is in `levels`).
     @discardableResult
     public mutating func update(_ bar: PriceBar) -> SupportResistanceValue? {
         let layout = Layout(strength: strength, window: window), tolerance = tolerance
         var tally = tally
-        // Moved out (a swap, no copy): the closure may not touch `self` while `storage` is open.
-        var levels: [PriceLevel] = []
-        swap(&levels, &self.levels)
         let value = storage.withUnsafeMutableBufferPointer { buffer in
             let book = SwingBook(base: buffer.baseAddress!, layout: layout, tolerance: tolerance)
-            book.add(bar, tally: &tally, levels: &levels)
-            return book.nearest(to: bar.close, tally: &tally, levels: levels)
+            book.add(bar, tally: &tally)
+            return book.nearest(to: bar.close, tally: &tally)
         }
-        swap(&levels, &self.levels)
         self.tally = tally
         return value
     }
@@ -72,26 +74,34 @@ public struct SupportResistance: Indicator {
 
 extension SupportResistance {
     /// Where things are in `storage`:
-    /// - the last `span` bars (the candidate swing and `strength` bars each side), each written
-    ///   twice, at its slot and `span` after it, so the latest `span` bars are always one
-    ///   contiguous run (from the slot after the latest's) and no index wraps;
+    /// - the last `span` bars (the candidate swing and `strength` bars each side): their highs,
+    ///   then their lows, then their open times, each a `plane`. A bar is written twice, at its
+    ///   slot and `span` after it, so the latest `span` bars are always one contiguous run (from
+    ///   the slot after the latest's) and no index wraps; the swing test reads them four at a
+    ///   time, up to three slots past the run;
     /// - the window's confirmed swings in price order (the order clustering reads them in);
     /// - the same swings in the order they were confirmed (bar order), a ring, so the oldest is
     ///   the first to leave;
+    /// - the levels (the clusters of those swings), lowest first, as `price, touches, lastTouch`
+    ///   triples;
     /// - room for the levels a re-clustering builds.
     /// A window holds at most two swings a bar (a high and a low), hence `swingCapacity`. (A
     /// tighter bound exists, as swing highs are more than `strength` bars apart; a buffer laid
     /// out on it measured about a tenth slower, so the room is kept.)
     struct Layout {
-        static let recentWidth = 3, swingWidth = 3, ageWidth = 2, levelWidth = 3
+        static let swingWidth = 3, ageWidth = 2, levelWidth = 3
         let strength: Int
         let window: Int
         var span: Int { 2 * strength + 1 }
+        var plane: Int { 2 * span + 3 }
         var swingCapacity: Int { 2 * window }
-        var recent: Int { 0 }
-        var swings: Int { 2 * span * Self.recentWidth }
+        var highs: Int { 0 }
+        var lows: Int { plane }
+        var times: Int { 2 * plane }
+        var swings: Int { 3 * plane }
         var ages: Int { swings + swingCapacity * Self.swingWidth }
-        var rebuilt: Int { ages + swingCapacity * Self.ageWidth }
+        var levels: Int { ages + swingCapacity * Self.ageWidth }
+        var rebuilt: Int { levels + (swingCapacity + 1) * Self.levelWidth }
         var count: Int { rebuilt + (swingCapacity + 1) * Self.levelWidth }
     }
 
@@ -103,6 +113,7 @@ extension SupportResistance {
         /// Swings in the window; the age ring's oldest entry.
         var swingCount = 0
         var oldestAge = 0
+        var levelCount = 0
         /// The index of the first level at or above the last close.
         var split = 0
     }
@@ -114,12 +125,15 @@ extension SupportResistance {
 
     /// The buffer's parts, for one update.
     struct SwingBook {
-        let recent: UnsafeMutablePointer<Double>
+        let highs: UnsafeMutablePointer<Double>
+        let lows: UnsafeMutablePointer<Double>
+        let times: UnsafeMutablePointer<Double>
         /// `price, bar, time` triples in price order (equal prices in the order confirmed).
         let swings: UnsafeMutablePointer<Double>
         /// `bar, price` pairs in a ring, oldest at `Tally.oldestAge`.
         let ages: UnsafeMutablePointer<Double>
-        /// `price, touches, lastTouch` triples.
+        /// `price, touches, lastTouch` triples: the levels, and those a re-clustering builds.
+        let levels: UnsafeMutablePointer<Double>
         let rebuilt: UnsafeMutablePointer<Double>
         let strength: Int
         let span: Int
@@ -129,9 +143,12 @@ extension SupportResistance {
 
         @inline(__always)
         init(base: UnsafeMutablePointer<Double>, layout: Layout, tolerance: Double) {
-            recent = base + layout.recent
+            highs = base + layout.highs
+            lows = base + layout.lows
+            times = base + layout.times
             swings = base + layout.swings
             ages = base + layout.ages
+            levels = base + layout.levels
             rebuilt = base + layout.rebuilt
             strength = layout.strength
             span = layout.span
@@ -143,29 +160,30 @@ extension SupportResistance {
         /// Takes the bar: confirms the swings of the bar `strength` back, if any, and lets go
         /// of those that have left the window.
         @inline(__always)
-        func add(_ bar: PriceBar, tally: inout Tally, levels: inout [PriceLevel]) {
+        func add(_ bar: PriceBar, tally: inout Tally) {
             tally.bars += 1
             let slot = tally.recentNext
+            if tally.bars >= span {
+                // The latest `span` bars start at the slot after this one's; the candidate is the
+                // middle one. This bar is compared from its fields and written only afterwards: a
+                // wide read of a slot just written would wait for the write to reach the cache.
+                let first = slot + 1, candidate = first + strength, candidateBar = tally.bars - 1 - strength
+                let high = isSwing(highs + first, newest: bar.high, beyond: .>, >)
+                let low = isSwing(lows + first, newest: bar.low, beyond: .<, <)
+                if high || low {
+                    let time = Self.time(times[candidate])
+                    if high { insert(Swing(bar: candidateBar, price: highs[candidate], time: time), tally: &tally) }
+                    if low { insert(Swing(bar: candidateBar, price: lows[candidate], time: time), tally: &tally) }
+                }
+            }
             write(bar, at: slot)
             write(bar, at: slot + span)
             tally.recentNext = slot + 1 == span ? 0 : slot + 1
-            if tally.bars >= span {
-                // The latest `span` bars, oldest first; the candidate is the middle one.
-                let bars = recent + (slot + 1) * Layout.recentWidth
-                let candidate = bars + strength * Layout.recentWidth
-                let candidateBar = tally.bars - 1 - strength
-                if isSwing(of: 0, in: bars, beyond: >) {
-                    insert(Swing(bar: candidateBar, price: candidate[0], time: Self.time(candidate[2])), tally: &tally, levels: &levels)
-                }
-                if isSwing(of: 1, in: bars, beyond: <) {
-                    insert(Swing(bar: candidateBar, price: candidate[1], time: Self.time(candidate[2])), tally: &tally, levels: &levels)
-                }
-            }
             let oldest = tally.bars - window
             while tally.swingCount > 0, Int(ages[Layout.ageWidth * tally.oldestAge]) < oldest {
                 let age = ages + Layout.ageWidth * tally.oldestAge, bar = Int(age[0]), price = age[1]
                 tally.oldestAge = tally.oldestAge + 1 == capacity ? 0 : tally.oldestAge + 1
-                remove(bar: bar, price: price, tally: &tally, levels: &levels)
+                remove(bar: bar, price: price, tally: &tally)
             }
         }
 
@@ -173,40 +191,51 @@ extension SupportResistance {
         /// the close splits them. Closes move little from bar to bar, so the search walks from
         /// the last bar's split.
         @inline(__always)
-        func nearest(to close: Double, tally: inout Tally, levels: [PriceLevel]) -> SupportResistanceValue {
-            levels.withUnsafeBufferPointer { levels in
-                var split = Swift.min(tally.split, levels.count)
-                while split > 0, levels[split - 1].price >= close { split -= 1 }
-                while split < levels.count, levels[split].price < close { split += 1 }
-                tally.split = split
-                let above = split < levels.count && levels[split].price == close ? split + 1 : split
-                return SupportResistanceValue(
-                    support: split > 0 ? levels[split - 1] : nil, resistance: above < levels.count ? levels[above] : nil)
-            }
+        func nearest(to close: Double, tally: inout Tally) -> SupportResistanceValue {
+            let count = tally.levelCount
+            @inline(__always) func price(_ level: Int) -> Double { levels[Layout.levelWidth * level] }
+            var split = Swift.min(tally.split, count)
+            while split > 0, price(split - 1) >= close { split -= 1 }
+            while split < count, price(split) < close { split += 1 }
+            tally.split = split
+            let above = split < count && price(split) == close ? split + 1 : split
+            return SupportResistanceValue(
+                support: split > 0 ? Self.level(at: levels + Layout.levelWidth * (split - 1)) : nil,
+                resistance: above < count ? Self.level(at: levels + Layout.levelWidth * above) : nil)
         }
 
-        /// Whether the middle of the `span` bars at `bars` has a price (field `field`: 0 the
-        /// high, 1 the low) `beyond` those of all the others. The nearest neighbours are
-        /// compared first, so most bars fail within a comparison or two.
+        /// The level whose triple is at `entry`.
         @inline(__always)
-        private func isSwing(of field: Int, in bars: UnsafeMutablePointer<Double>, beyond: (Double, Double) -> Bool) -> Bool {
-            let width = Layout.recentWidth, price = bars[strength * width + field]
-            var distance = 1
-            while distance <= strength,
-                beyond(price, bars[(strength - distance) * width + field]),
-                beyond(price, bars[(strength + distance) * width + field])
-            {
-                distance += 1
+        static func level(at entry: UnsafePointer<Double>) -> PriceLevel {
+            PriceLevel(price: entry[0], touches: Int(entry[1]), lastTouch: time(entry[2]))
+        }
+
+        /// Whether the middle one of the `span` prices at `prices` is `beyond` all the others,
+        /// the last of which is `newest` (not read from `prices`). All are compared, four at a
+        /// time: where a bar stops being a candidate is as good as random, so a test that stops
+        /// at the first failure is mispredicted most bars.
+        @inline(__always)
+        private func isSwing(
+            _ prices: UnsafeMutablePointer<Double>, newest: Double,
+            beyond: (SIMD4<Double>, SIMD4<Double>) -> SIMDMask<SIMD4<Int64>>, _ isBeyond: (Double, Double) -> Bool
+        ) -> Bool {
+            let price = prices[strength], candidate = SIMD4(repeating: price)
+            let older = SIMD4(repeating: Int64(span - 1)), middle = SIMD4(repeating: Int64(strength))
+            var lanes = SIMD4<Int64>(0, 1, 2, 3), failed = SIMD4<Int64>.zero, start = 0
+            while start < span - 1 {
+                let chunk = UnsafeRawPointer(prices + start).loadUnaligned(as: SIMD4<Double>.self)
+                failed |= SIMD4.zero.replacing(with: 1, where: .!beyond(candidate, chunk) .& (lanes .< older) .& (lanes .!= middle))
+                lanes &+= 4
+                start &+= 4
             }
-            return distance > strength
+            return failed[0] | failed[1] | failed[2] | failed[3] == 0 && isBeyond(price, newest)
         }
 
         @inline(__always)
         private func write(_ bar: PriceBar, at slot: Int) {
-            let entry = recent + slot * Layout.recentWidth
-            entry[0] = bar.high
-            entry[1] = bar.low
-            entry[2] = Self.slot(bar.openTime)
+            highs[slot] = bar.high
+            lows[slot] = bar.low
+            times[slot] = Self.slot(bar.openTime)
         }
 
         /// The first swing whose price satisfies `isAtOrAbove`, by bisection.
@@ -216,7 +245,7 @@ extension SupportResistance {
         }
 
         /// Inserts `swing` after every swing of a lower or equal price.
-        private func insert(_ swing: Swing, tally: inout Tally, levels: inout [PriceLevel]) {
+        private func insert(_ swing: Swing, tally: inout Tally) {
             precondition(tally.swingCount < capacity, "more swings than the layout's bound")
             let index = firstSwing(count: tally.swingCount) { $0 > swing.price }
             let width = Layout.swingWidth, at = swings + width * index
@@ -230,17 +259,17 @@ extension SupportResistance {
             age[0] = Double(swing.bar)
             age[1] = swing.price
             tally.swingCount += 1
-            recluster(changedAt: index, inserted: true, tally: tally, levels: &levels)
+            recluster(changedAt: index, inserted: true, tally: &tally)
         }
 
-        private func remove(bar: Int, price: Double, tally: inout Tally, levels: inout [PriceLevel]) {
+        private func remove(bar: Int, price: Double, tally: inout Tally) {
             var index = firstSwing(count: tally.swingCount) { $0 >= price }
             let width = Layout.swingWidth
             while swings[width * index + 1] != Double(bar) { index += 1 }
             let at = swings + width * index
             at.update(from: at + width, count: width * (tally.swingCount - index - 1))
             tally.swingCount -= 1
-            recluster(changedAt: index, inserted: false, tally: tally, levels: &levels)
+            recluster(changedAt: index, inserted: false, tally: &tally)
         }
 
         /// Brings `levels` up to date after the swing at `changedAt` was inserted or removed.
@@ -249,49 +278,52 @@ extension SupportResistance {
         /// swing below the change are as they were, and once a new level starts on a swing that
         /// also started one before the change, every level from there on is as it was too. Only
         /// the levels in between are rebuilt: usually one or two.
-        private func recluster(changedAt changed: Int, inserted: Bool, tally: Tally, levels: inout [PriceLevel]) {
-            let (replaced, built) = levels.withUnsafeBufferPointer { levels -> (Range<Int>, Int) in
-                // The first level that may differ: the one holding swing `changed − 1`.
-                var firstRebuilt = 0, start = 0
-                while firstRebuilt < levels.count, start + levels[firstRebuilt].touches < changed {
-                    start += levels[firstRebuilt].touches
-                    firstRebuilt += 1
-                }
-                // From `unchangedFrom` on, swing `i` is the one that was at `i + shift`.
-                let unchangedFrom = inserted ? changed + 1 : changed
-                let shift = inserted ? -1 : 1
-                // Walks the old levels' start positions alongside the rebuild.
-                var oldLevel = firstRebuilt, oldStart = start
-                var built = 0, count = 0, sum = 0.0, lastTouch = Int64.min
-                for index in start..<tally.swingCount {
-                    let swing = swings + Layout.swingWidth * index, price = swing[0]
-                    // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
-                    if count > 0, abs(price * Double(count) - sum) > tolerance * sum {
-                        keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
-                        built += 1
-                        count = 0
-                        sum = 0
-                        lastTouch = .min
-                        if index >= unchangedFrom {
-                            let old = index + shift
-                            while oldLevel < levels.count, oldStart < old {
-                                oldStart += levels[oldLevel].touches
-                                oldLevel += 1
-                            }
-                            if oldStart == old { return (firstRebuilt..<oldLevel, built) }
-                        }
-                    }
-                    count += 1
-                    sum += price
-                    lastTouch = Swift.max(lastTouch, Self.time(swing[2]))
-                }
-                if count > 0 {
+        private func recluster(changedAt changed: Int, inserted: Bool, tally: inout Tally) {
+            let levelCount = tally.levelCount
+            @inline(__always) func touches(_ level: Int) -> Int { Int(levels[Layout.levelWidth * level + 1]) }
+            // The first level that may differ: the one holding swing `changed − 1`.
+            var firstRebuilt = 0, start = 0
+            while firstRebuilt < levelCount, start + touches(firstRebuilt) < changed {
+                start += touches(firstRebuilt)
+                firstRebuilt += 1
+            }
+            // From `unchangedFrom` on, swing `i` is the one that was at `i + shift`.
+            let unchangedFrom = inserted ? changed + 1 : changed
+            let shift = inserted ? -1 : 1
+            // Walks the old levels' start positions alongside the rebuild.
+            var oldLevel = firstRebuilt, oldStart = start
+            var built = 0, count = 0, sum = 0.0, lastTouch = Int64.min
+            var replacedEnd = levelCount
+            for index in start..<tally.swingCount {
+                let swing = swings + Layout.swingWidth * index, price = swing[0]
+                // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
+                if count > 0, abs(price * Double(count) - sum) > tolerance * sum {
                     keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
                     built += 1
+                    count = 0
+                    sum = 0
+                    lastTouch = .min
+                    if index >= unchangedFrom {
+                        let old = index + shift
+                        while oldLevel < levelCount, oldStart < old {
+                            oldStart += touches(oldLevel)
+                            oldLevel += 1
+                        }
+                        if oldStart == old {
+                            replacedEnd = oldLevel
+                            break
+                        }
+                    }
                 }
-                return (firstRebuilt..<levels.count, built)
+                count += 1
+                sum += price
+                lastTouch = Swift.max(lastTouch, Self.time(swing[2]))
             }
-            replace(replaced, of: &levels, withRebuilt: built)
+            if count > 0 {
+                keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
+                built += 1
+            }
+            replace(firstRebuilt..<replacedEnd, withRebuilt: built, tally: &tally)
         }
 
         @inline(__always)
@@ -302,22 +334,16 @@ extension SupportResistance {
             entry[2] = Self.slot(lastTouch)
         }
 
-        private func rebuiltLevel(_ level: Int) -> PriceLevel {
-            let entry = rebuilt + Layout.levelWidth * level
-            return PriceLevel(price: entry[0], touches: Int(entry[1]), lastTouch: Self.time(entry[2]))
-        }
-
-        /// Puts the `built` rebuilt levels in place of `levels[range]`: written over them when
-        /// the count is the same (the usual case, a swing joining or leaving a level), else
-        /// spliced in.
-        private func replace(_ range: Range<Int>, of levels: inout [PriceLevel], withRebuilt built: Int) {
-            guard built == range.count else {
-                levels.replaceSubrange(range, with: (0..<built).map(rebuiltLevel))
-                return
+        /// Puts the `built` rebuilt levels in place of the levels in `range`, moving the levels
+        /// after it when the count changed.
+        private func replace(_ range: Range<Int>, withRebuilt built: Int, tally: inout Tally) {
+            let width = Layout.levelWidth
+            if built != range.count {
+                (levels + width * (range.lowerBound + built))
+                    .update(from: levels + width * range.upperBound, count: width * (tally.levelCount - range.upperBound))
+                tally.levelCount += built - range.count
             }
-            levels.withUnsafeMutableBufferPointer { levels in
-                for level in 0..<built { levels[range.lowerBound + level] = rebuiltLevel(level) }
-            }
+            (levels + width * range.lowerBound).update(from: rebuilt, count: width * built)
         }
 
         /// A time kept in a `Double` slot by its bit pattern (exact), and back.
