@@ -39,9 +39,10 @@ public struct SupportResistance: Indicator {
     private var storage: [Double]
     private var tally = Tally()
 
-    /// `strength` ≥ 1, `window` > 2·strength, `tolerance` ≥ 0.
+    /// `strength` ≥ 1, `window` > 2·strength (and below 2²⁴ bars), `tolerance` ≥ 0.
     public init(strength: Int = 3, window: Int = 200, tolerance: Double = 0.003) {
-        precondition(strength >= 1 && window > 2 * strength && tolerance >= 0, "invalid support/resistance settings")
+        precondition(
+            strength >= 1 && window > 2 * strength && window < 1 << 24 && tolerance >= 0, "invalid support/resistance settings")
         self.strength = strength
         self.window = window
         self.tolerance = tolerance
@@ -79,7 +80,9 @@ extension SupportResistance {
     ///   slot and `span` after it, so the latest `span` bars are always one contiguous run (from
     ///   the slot after the latest's) and no index wraps; the swing test reads them four at a
     ///   time, up to three slots past the run;
-    /// - the window's confirmed swings in price order (the order clustering reads them in);
+    /// - the window's confirmed swings in price order (the order clustering reads them in): their
+    ///   prices, bar numbers and open times, each a plane with room for `padding` more (the
+    ///   search reads prices four at a time);
     /// - the same swings in the order they were confirmed (bar order), a ring, so the oldest is
     ///   the first to leave;
     /// - the levels (the clusters of those swings), lowest first, as `price, touches, lastTouch`
@@ -89,20 +92,25 @@ extension SupportResistance {
     /// tighter bound exists, as swing highs are more than `strength` bars apart; a buffer laid
     /// out on it measured about a tenth slower, so the room is kept.)
     struct Layout {
-        static let swingWidth = 3, ageWidth = 2, levelWidth = 3
+        static let ageWidth = 2, levelWidth = 3, padding = 3
         let strength: Int
         let window: Int
-        var span: Int { 2 * strength + 1 }
-        var plane: Int { 2 * span + 3 }
-        var swingCapacity: Int { 2 * window }
+        // Wrapping arithmetic: `init` bounds the window (and so the strength), so nothing here
+        // overflows, and every update lays the buffer out afresh.
+        var span: Int { 2 &* strength &+ 1 }
+        var plane: Int { 2 &* span &+ 3 }
+        var swingCapacity: Int { 2 &* window }
         var highs: Int { 0 }
         var lows: Int { plane }
-        var times: Int { 2 * plane }
-        var swings: Int { 3 * plane }
-        var ages: Int { swings + swingCapacity * Self.swingWidth }
-        var levels: Int { ages + swingCapacity * Self.ageWidth }
-        var rebuilt: Int { levels + (swingCapacity + 1) * Self.levelWidth }
-        var count: Int { rebuilt + (swingCapacity + 1) * Self.levelWidth }
+        var times: Int { 2 &* plane }
+        var swingPlane: Int { swingCapacity &+ Self.padding }
+        var swingPrices: Int { 3 &* plane }
+        var swingBars: Int { swingPrices &+ swingPlane }
+        var swingTimes: Int { swingBars &+ swingPlane }
+        var ages: Int { swingTimes &+ swingPlane }
+        var levels: Int { ages &+ swingCapacity &* Self.ageWidth }
+        var rebuilt: Int { levels &+ (swingCapacity &+ 1) &* Self.levelWidth }
+        var count: Int { rebuilt &+ (swingCapacity &+ 1) &* Self.levelWidth }
     }
 
     /// The scalar state beside the buffer.
@@ -128,8 +136,11 @@ extension SupportResistance {
         let highs: UnsafeMutablePointer<Double>
         let lows: UnsafeMutablePointer<Double>
         let times: UnsafeMutablePointer<Double>
-        /// `price, bar, time` triples in price order (equal prices in the order confirmed).
-        let swings: UnsafeMutablePointer<Double>
+        /// The swings' prices, bar numbers and times, in price order (equal prices in the order
+        /// confirmed).
+        let swingPrices: UnsafeMutablePointer<Double>
+        let swingBars: UnsafeMutablePointer<Double>
+        let swingTimes: UnsafeMutablePointer<Double>
         /// `bar, price` pairs in a ring, oldest at `Tally.oldestAge`.
         let ages: UnsafeMutablePointer<Double>
         /// `price, touches, lastTouch` triples: the levels, and those a re-clustering builds.
@@ -146,7 +157,9 @@ extension SupportResistance {
             highs = base + layout.highs
             lows = base + layout.lows
             times = base + layout.times
-            swings = base + layout.swings
+            swingPrices = base + layout.swingPrices
+            swingBars = base + layout.swingBars
+            swingTimes = base + layout.swingTimes
             ages = base + layout.ages
             levels = base + layout.levels
             rebuilt = base + layout.rebuilt
@@ -180,8 +193,8 @@ extension SupportResistance {
             write(bar, at: slot + span)
             tally.recentNext = slot + 1 == span ? 0 : slot + 1
             let oldest = tally.bars - window
-            while tally.swingCount > 0, Int(ages[Layout.ageWidth * tally.oldestAge]) < oldest {
-                let age = ages + Layout.ageWidth * tally.oldestAge, bar = Int(age[0]), price = age[1]
+            while tally.swingCount > 0, Self.integer(ages[Layout.ageWidth &* tally.oldestAge]) < oldest {
+                let age = ages + Layout.ageWidth &* tally.oldestAge, bar = Self.integer(age[0]), price = age[1]
                 tally.oldestAge = tally.oldestAge + 1 == capacity ? 0 : tally.oldestAge + 1
                 remove(bar: bar, price: price, tally: &tally)
             }
@@ -207,7 +220,7 @@ extension SupportResistance {
         /// The level whose triple is at `entry`.
         @inline(__always)
         static func level(at entry: UnsafePointer<Double>) -> PriceLevel {
-            PriceLevel(price: entry[0], touches: Int(entry[1]), lastTouch: time(entry[2]))
+            PriceLevel(price: entry[0], touches: integer(entry[1]), lastTouch: time(entry[2]))
         }
 
         /// Whether the middle one of the `span` prices at `prices` is `beyond` all the others,
@@ -238,36 +251,54 @@ extension SupportResistance {
             times[slot] = Self.slot(bar.openTime)
         }
 
-        /// The first swing whose price satisfies `isAtOrAbove`, by bisection.
+        /// How many swings have a price for which `isBelow` holds (prices are in order, so this
+        /// is where the first other one is), counted four at a time: swings are tens, and a
+        /// count has no branch on the prices, where a bisection's steps are mispredicted about
+        /// every other time.
         @inline(__always)
-        private func firstSwing(count: Int, where isAtOrAbove: (Double) -> Bool) -> Int {
-            partitionPoint(count: count) { isAtOrAbove(swings[Layout.swingWidth * $0]) }
+        private func swings(
+            count: Int, where isBelow: (SIMD4<Double>) -> SIMDMask<SIMD4<Int64>>
+        ) -> Int {
+            let swings = SIMD4(repeating: Int64(count))
+            var lanes = SIMD4<Int64>(0, 1, 2, 3), below = SIMD4<Int64>.zero, start = 0
+            while start < count {
+                let prices = UnsafeRawPointer(swingPrices + start).loadUnaligned(as: SIMD4<Double>.self)
+                below &+= SIMD4.zero.replacing(with: 1, where: isBelow(prices) .& (lanes .< swings))
+                lanes &+= 4
+                start &+= 4
+            }
+            return Int(below.wrappedSum())
+        }
+
+        /// Moves the swings from `index` on `distance` places (±1).
+        @inline(__always)
+        private func shiftSwings(from index: Int, by distance: Int, count: Int) {
+            (swingPrices + index + distance).update(from: swingPrices + index, count: count - index)
+            (swingBars + index + distance).update(from: swingBars + index, count: count - index)
+            (swingTimes + index + distance).update(from: swingTimes + index, count: count - index)
         }
 
         /// Inserts `swing` after every swing of a lower or equal price.
         private func insert(_ swing: Swing, tally: inout Tally) {
             precondition(tally.swingCount < capacity, "more swings than the layout's bound")
-            let index = firstSwing(count: tally.swingCount) { $0 > swing.price }
-            let width = Layout.swingWidth, at = swings + width * index
-            (at + width).update(from: at, count: width * (tally.swingCount - index))
-            at[0] = swing.price
-            at[1] = Double(swing.bar)
-            at[2] = Self.slot(swing.time)
+            let index = swings(count: tally.swingCount) { $0 .<= SIMD4(repeating: swing.price) }
+            shiftSwings(from: index, by: 1, count: tally.swingCount)
+            swingPrices[index] = swing.price
+            swingBars[index] = Self.slot(swing.bar)
+            swingTimes[index] = Self.slot(swing.time)
             var newest = tally.oldestAge + tally.swingCount
             if newest >= capacity { newest -= capacity }
             let age = ages + Layout.ageWidth * newest
-            age[0] = Double(swing.bar)
+            age[0] = Self.slot(swing.bar)
             age[1] = swing.price
             tally.swingCount += 1
             recluster(changedAt: index, inserted: true, tally: &tally)
         }
 
         private func remove(bar: Int, price: Double, tally: inout Tally) {
-            var index = firstSwing(count: tally.swingCount) { $0 >= price }
-            let width = Layout.swingWidth
-            while swings[width * index + 1] != Double(bar) { index += 1 }
-            let at = swings + width * index
-            at.update(from: at + width, count: width * (tally.swingCount - index - 1))
+            var index = swings(count: tally.swingCount) { $0 .< SIMD4(repeating: price) }
+            while Self.integer(swingBars[index]) != bar { index += 1 }
+            shiftSwings(from: index + 1, by: -1, count: tally.swingCount)
             tally.swingCount -= 1
             recluster(changedAt: index, inserted: false, tally: &tally)
         }
@@ -280,7 +311,7 @@ extension SupportResistance {
         /// the levels in between are rebuilt: usually one or two.
         private func recluster(changedAt changed: Int, inserted: Bool, tally: inout Tally) {
             let levelCount = tally.levelCount
-            @inline(__always) func touches(_ level: Int) -> Int { Int(levels[Layout.levelWidth * level + 1]) }
+            @inline(__always) func touches(_ level: Int) -> Int { Self.integer(levels[Layout.levelWidth &* level &+ 1]) }
             // The first level that may differ: the one holding swing `changed − 1`.
             var firstRebuilt = 0, start = 0
             while firstRebuilt < levelCount, start + touches(firstRebuilt) < changed {
@@ -295,7 +326,7 @@ extension SupportResistance {
             var built = 0, count = 0, sum = 0.0, lastTouch = Int64.min
             var replacedEnd = levelCount
             for index in start..<tally.swingCount {
-                let swing = swings + Layout.swingWidth * index, price = swing[0]
+                let price = swingPrices[index]
                 // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
                 if count > 0, abs(price * Double(count) - sum) > tolerance * sum {
                     keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
@@ -317,7 +348,7 @@ extension SupportResistance {
                 }
                 count += 1
                 sum += price
-                lastTouch = Swift.max(lastTouch, Self.time(swing[2]))
+                lastTouch = Swift.max(lastTouch, Self.time(swingTimes[index]))
             }
             if count > 0 {
                 keep(sum: sum, count: count, lastTouch: lastTouch, as: built)
@@ -330,7 +361,7 @@ extension SupportResistance {
         private func keep(sum: Double, count: Int, lastTouch: Int64, as level: Int) {
             let entry = rebuilt + Layout.levelWidth * level
             entry[0] = sum / Double(count)
-            entry[1] = Double(count)
+            entry[1] = Self.slot(count)
             entry[2] = Self.slot(lastTouch)
         }
 
@@ -346,10 +377,15 @@ extension SupportResistance {
             (levels + width * range.lowerBound).update(from: rebuilt, count: width * built)
         }
 
-        /// A time kept in a `Double` slot by its bit pattern (exact), and back.
+        /// A time, a bar number or a count kept in a `Double` slot by its bit pattern (exact, and
+        /// without a conversion), and back.
         @inline(__always)
         private static func slot(_ time: Int64) -> Double { Double(bitPattern: UInt64(bitPattern: time)) }
         @inline(__always)
         private static func time(_ slot: Double) -> Int64 { Int64(bitPattern: slot.bitPattern) }
+        @inline(__always)
+        private static func slot(_ integer: Int) -> Double { slot(Int64(integer)) }
+        @inline(__always)
+        private static func integer(_ slot: Double) -> Int { Int(time(slot)) }
     }
 }
