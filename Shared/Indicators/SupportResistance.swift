@@ -259,13 +259,9 @@ extension SupportResistance {
         private func swings(
             count: Int, where isBelow: (SIMD4<Double>) -> SIMDMask<SIMD4<Int64>>
         ) -> Int {
-            let swings = SIMD4(repeating: Int64(count))
-            var lanes = SIMD4<Int64>(0, 1, 2, 3), below = SIMD4<Int64>.zero, start = 0
-            while start < count {
-                let prices = UnsafeRawPointer(swingPrices + start).loadUnaligned(as: SIMD4<Double>.self)
-                below &+= SIMD4.zero.replacing(with: 1, where: isBelow(prices) .& (lanes .< swings))
-                lanes &+= 4
-                start &+= 4
+            var below = SIMD4<Int64>.zero
+            forEachFour(swingPrices, count: count) { prices, inRange in
+                below &+= SIMD4.zero.replacing(with: 1, where: isBelow(prices) .& inRange)
             }
             return Int(below.wrappedSum())
         }

@@ -196,14 +196,10 @@ extension VolumeProfile {
         @inline(__always)
         func positions(of first: Double, _ second: Double, tally: Tally) -> (Int, Int) {
             let firstTarget = SIMD4(repeating: first), secondTarget = SIMD4(repeating: second)
-            let occupied = SIMD4(repeating: Int64(tally.occupied))
-            var lanes = SIMD4<Int64>(0, 1, 2, 3), firstBelow = SIMD4<Int64>.zero, secondBelow = SIMD4<Int64>.zero
-            for start in stride(from: 0, to: tally.occupied, by: 4) {
-                let chunk = UnsafeRawPointer(buckets + start).loadUnaligned(as: SIMD4<Double>.self)
-                let inside = lanes .< occupied
-                firstBelow &+= SIMD4.zero.replacing(with: 1, where: (chunk .< firstTarget) .& inside)
-                secondBelow &+= SIMD4.zero.replacing(with: 1, where: (chunk .< secondTarget) .& inside)
-                lanes &+= 4
+            var firstBelow = SIMD4<Int64>.zero, secondBelow = SIMD4<Int64>.zero
+            forEachFour(buckets, count: tally.occupied) { chunk, inRange in
+                firstBelow &+= SIMD4.zero.replacing(with: 1, where: (chunk .< firstTarget) .& inRange)
+                secondBelow &+= SIMD4.zero.replacing(with: 1, where: (chunk .< secondTarget) .& inRange)
             }
             return (Int(firstBelow.wrappedSum()), Int(secondBelow.wrappedSum()))
         }
