@@ -81,8 +81,9 @@ extension SupportResistance {
     ///   the slot after the latest's) and no index wraps; the swing test reads them four at a
     ///   time, up to three slots past the run;
     /// - the window's confirmed swings in price order (the order clustering reads them in): their
-    ///   prices, bar numbers and open times, each a plane with room for `padding` more (the
-    ///   search reads prices four at a time);
+    ///   prices, open times and running sums (of their level's prices up to and including
+    ///   theirs, as clustering adds them), each a plane with room for `padding` more (searches
+    ///   and shifts go four at a time, and a shift up may write four past the last swing);
     /// - the same swings in the order they were confirmed (bar order), a ring, so the oldest is
     ///   the first to leave;
     /// - the levels (the clusters of those swings), lowest first, as `price, touches, lastTouch`
@@ -92,7 +93,7 @@ extension SupportResistance {
     /// tighter bound exists, as swing highs are more than `strength` bars apart; a buffer laid
     /// out on it measured about a tenth slower, so the room is kept.)
     struct Layout {
-        static let ageWidth = 2, levelWidth = 3, padding = 3
+        static let ageWidth = 2, levelWidth = 3, padding = 4
         let strength: Int
         let window: Int
         // Wrapping arithmetic: `init` bounds the window (and so the strength), so nothing here
@@ -105,9 +106,9 @@ extension SupportResistance {
         var times: Int { 2 &* plane }
         var swingPlane: Int { swingCapacity &+ Self.padding }
         var swingPrices: Int { 3 &* plane }
-        var swingBars: Int { swingPrices &+ swingPlane }
-        var swingTimes: Int { swingBars &+ swingPlane }
-        var ages: Int { swingTimes &+ swingPlane }
+        var swingTimes: Int { swingPrices &+ swingPlane }
+        var swingSums: Int { swingTimes &+ swingPlane }
+        var ages: Int { swingSums &+ swingPlane }
         var levels: Int { ages &+ swingCapacity &* Self.ageWidth }
         var rebuilt: Int { levels &+ (swingCapacity &+ 1) &* Self.levelWidth }
         var count: Int { rebuilt &+ (swingCapacity &+ 1) &* Self.levelWidth }
@@ -136,11 +137,11 @@ extension SupportResistance {
         let highs: UnsafeMutablePointer<Double>
         let lows: UnsafeMutablePointer<Double>
         let times: UnsafeMutablePointer<Double>
-        /// The swings' prices, bar numbers and times, in price order (equal prices in the order
+        /// The swings' prices, times and running sums, in price order (equal prices in the order
         /// confirmed).
         let swingPrices: UnsafeMutablePointer<Double>
-        let swingBars: UnsafeMutablePointer<Double>
         let swingTimes: UnsafeMutablePointer<Double>
+        let swingSums: UnsafeMutablePointer<Double>
         /// `bar, price` pairs in a ring, oldest at `Tally.oldestAge`.
         let ages: UnsafeMutablePointer<Double>
         /// `price, touches, lastTouch` triples: the levels, and those a re-clustering builds.
@@ -158,8 +159,8 @@ extension SupportResistance {
             lows = base + layout.lows
             times = base + layout.times
             swingPrices = base + layout.swingPrices
-            swingBars = base + layout.swingBars
             swingTimes = base + layout.swingTimes
+            swingSums = base + layout.swingSums
             ages = base + layout.ages
             levels = base + layout.levels
             rebuilt = base + layout.rebuilt
@@ -194,9 +195,9 @@ extension SupportResistance {
             tally.recentNext = slot + 1 == span ? 0 : slot + 1
             let oldest = tally.bars - window
             while tally.swingCount > 0, Self.integer(ages[Layout.ageWidth &* tally.oldestAge]) < oldest {
-                let age = ages + Layout.ageWidth &* tally.oldestAge, bar = Self.integer(age[0]), price = age[1]
+                let price = ages[Layout.ageWidth &* tally.oldestAge + 1]
                 tally.oldestAge = tally.oldestAge + 1 == capacity ? 0 : tally.oldestAge + 1
-                remove(bar: bar, price: price, tally: &tally)
+                removeOldest(price: price, tally: &tally)
             }
         }
 
@@ -266,21 +267,55 @@ extension SupportResistance {
             return Int(below.wrappedSum())
         }
 
-        /// Moves the swings from `index` on `distance` places (±1).
+        /// Moves the swings from `index` on (of `count`) one place up, four at a time from the
+        /// top: the lowest four are read first and written last, as the chunks above them may
+        /// overlap them. Reads up to three slots past the swings and writes up to four (the
+        /// padding).
         @inline(__always)
-        private func shiftSwings(from index: Int, by distance: Int, count: Int) {
-            (swingPrices + index + distance).update(from: swingPrices + index, count: count - index)
-            (swingBars + index + distance).update(from: swingBars + index, count: count - index)
-            (swingTimes + index + distance).update(from: swingTimes + index, count: count - index)
+        private func shiftSwingsUp(from index: Int, count: Int) {
+            let planes = (swingPrices, swingTimes, swingSums)
+            let lowest = (load(planes.0 + index), load(planes.1 + index), load(planes.2 + index))
+            var start = count &- 4
+            while start > index {
+                store(load(planes.0 + start), planes.0 + (start &+ 1))
+                store(load(planes.1 + start), planes.1 + (start &+ 1))
+                store(load(planes.2 + start), planes.2 + (start &+ 1))
+                start &-= 4
+            }
+            store(lowest.0, planes.0 + (index &+ 1))
+            store(lowest.1, planes.1 + (index &+ 1))
+            store(lowest.2, planes.2 + (index &+ 1))
+        }
+
+        /// Moves the swings after `index` (of `count`) one place down, onto it, four at a time
+        /// from the bottom. Reads up to three slots past the swings, and writes up to two.
+        @inline(__always)
+        private func shiftSwingsDown(onto index: Int, count: Int) {
+            var start = index
+            while start < count &- 1 {
+                store(load(swingPrices + (start &+ 1)), swingPrices + start)
+                store(load(swingTimes + (start &+ 1)), swingTimes + start)
+                store(load(swingSums + (start &+ 1)), swingSums + start)
+                start &+= 4
+            }
+        }
+
+        @inline(__always)
+        private func load(_ values: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
+            UnsafeRawPointer(values).loadUnaligned(as: SIMD4<Double>.self)
+        }
+
+        @inline(__always)
+        private func store(_ chunk: SIMD4<Double>, _ values: UnsafeMutablePointer<Double>) {
+            UnsafeMutableRawPointer(values).storeBytes(of: chunk, as: SIMD4<Double>.self)
         }
 
         /// Inserts `swing` after every swing of a lower or equal price.
         private func insert(_ swing: Swing, tally: inout Tally) {
             precondition(tally.swingCount < capacity, "more swings than the layout's bound")
             let index = swings(count: tally.swingCount) { $0 .<= SIMD4(repeating: swing.price) }
-            shiftSwings(from: index, by: 1, count: tally.swingCount)
+            shiftSwingsUp(from: index, count: tally.swingCount)
             swingPrices[index] = swing.price
-            swingBars[index] = Self.slot(swing.bar)
             swingTimes[index] = Self.slot(swing.time)
             var newest = tally.oldestAge + tally.swingCount
             if newest >= capacity { newest -= capacity }
@@ -291,10 +326,11 @@ extension SupportResistance {
             recluster(changedAt: index, inserted: true, tally: &tally)
         }
 
-        private func remove(bar: Int, price: Double, tally: inout Tally) {
-            var index = swings(count: tally.swingCount) { $0 .< SIMD4(repeating: price) }
-            while Self.integer(swingBars[index]) != bar { index += 1 }
-            shiftSwings(from: index + 1, by: -1, count: tally.swingCount)
+        /// Removes the oldest swing, whose price is `price`. Swings of equal price are in the
+        /// order confirmed, so the oldest is the first of its price.
+        private func removeOldest(price: Double, tally: inout Tally) {
+            let index = swings(count: tally.swingCount) { $0 .< SIMD4(repeating: price) }
+            shiftSwingsDown(onto: index, count: tally.swingCount)
             tally.swingCount -= 1
             recluster(changedAt: index, inserted: false, tally: &tally)
         }
@@ -319,9 +355,13 @@ extension SupportResistance {
             let shift = inserted ? -1 : 1
             // Walks the old levels' start positions alongside the rebuild.
             var oldLevel = firstRebuilt, oldStart = start
-            var built = 0, count = 0, sum = 0.0, lastTouch = Int64.min
-            var replacedEnd = levelCount
-            for index in start..<tally.swingCount {
+            var built = 0, replacedEnd = levelCount
+            // That level's swings before the change are clustered as they were (the same swings
+            // in the same order), so the rebuild takes them as they stand and goes on from the
+            // change: their running sum is kept, their latest time is found four at a time.
+            var count = changed - start, sum = count > 0 ? swingSums[changed - 1] : 0
+            var lastTouch = latestTime(from: start, count: count)
+            for index in changed..<tally.swingCount {
                 let price = swingPrices[index]
                 // |price − mean| > tolerance·mean, with mean = sum / count, without the division.
                 if count > 0, abs(price * Double(count) - sum) > tolerance * sum {
@@ -344,6 +384,7 @@ extension SupportResistance {
                 }
                 count += 1
                 sum += price
+                swingSums[index] = sum
                 lastTouch = Swift.max(lastTouch, Self.time(swingTimes[index]))
             }
             if count > 0 {
@@ -351,6 +392,16 @@ extension SupportResistance {
                 built += 1
             }
             replace(firstRebuilt..<replacedEnd, withRebuilt: built, tally: &tally)
+        }
+
+        /// The latest time of the `count` swings from `start` (`Int64.min` for none).
+        @inline(__always)
+        private func latestTime(from start: Int, count: Int) -> Int64 {
+            var latest = SIMD4<Int64>(repeating: .min)
+            forEachFour(swingTimes + start, count: count) { times, inRange in
+                latest = latest.replacing(with: pointwiseMax(latest, unsafeBitCast(times, to: SIMD4<Int64>.self)), where: inRange)
+            }
+            return latest.max()
         }
 
         @inline(__always)
