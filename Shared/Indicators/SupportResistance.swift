@@ -41,12 +41,49 @@ public struct SupportResistance: Indicator {
 
     /// `strength` ≥ 1, `window` > 2·strength (and below 2²⁴ bars), `tolerance` ≥ 0.
     public init(strength: Int = 3, window: Int = 200, tolerance: Double = 0.003) {
-        precondition(
-            strength >= 1 && window > 2 * strength && window < 1 << 24 && tolerance >= 0, "invalid support/resistance settings")
+        precondition(Self.areValid(strength: strength, window: window, tolerance: tolerance), "invalid support/resistance settings")
         self.strength = strength
         self.window = window
         self.tolerance = tolerance
         storage = Array(repeating: 0, count: Layout(strength: strength, window: window).count)
+    }
+
+    private static func areValid(strength: Int, window: Int, tolerance: Double) -> Bool {
+        strength >= 1 && window > 2 * strength && window < 1 << 24 && tolerance >= 0 && tolerance.isFinite
+    }
+
+    /// Restores a snapshot, refusing one whose buffer does not fit its settings or whose
+    /// counts point outside it: updates reach the buffer by pointer, so a damaged snapshot must
+    /// fail here rather than write out of bounds later.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        strength = try container.decode(Int.self, forKey: .strength)
+        window = try container.decode(Int.self, forKey: .window)
+        tolerance = try container.decode(Double.self, forKey: .tolerance)
+        storage = try container.decode([Double].self, forKey: .storage)
+        tally = try container.decode(Tally.self, forKey: .tally)
+        guard Self.areValid(strength: strength, window: window, tolerance: tolerance) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .strength, in: container,
+                debugDescription: "invalid support/resistance settings: strength \(strength), window \(window), tolerance \(tolerance)")
+        }
+        let layout = Layout(strength: strength, window: window)
+        guard storage.count == layout.count else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .storage, in: container,
+                debugDescription: "support/resistance buffer holds \(storage.count) values, its settings lay out \(layout.count)")
+        }
+        let levelTouches = (0..<Swift.max(0, Swift.min(tally.levelCount, layout.swingCapacity))).map {
+            SwingBook.integer(storage[layout.levels + Layout.levelWidth * $0 + 1])
+        }
+        guard tally.bars >= 0, (0..<layout.span).contains(tally.recentNext), (0...layout.swingCapacity).contains(tally.swingCount),
+            (0..<layout.swingCapacity).contains(tally.oldestAge), (0...tally.swingCount).contains(tally.levelCount),
+            tally.split >= 0, levelTouches.allSatisfy({ (1...tally.swingCount).contains($0) }),
+            levelTouches.reduce(0, +) == tally.swingCount
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tally, in: container, debugDescription: "support/resistance counts do not fit the buffer: \(tally)")
+        }
     }
 
     /// Every level as of the latest bar (the clusters of the window's swings), lowest first,
@@ -433,6 +470,6 @@ extension SupportResistance {
         @inline(__always)
         private static func slot(_ integer: Int) -> Double { slot(Int64(integer)) }
         @inline(__always)
-        private static func integer(_ slot: Double) -> Int { Int(time(slot)) }
+        static func integer(_ slot: Double) -> Int { Int(time(slot)) }
     }
 }

@@ -36,13 +36,47 @@ public struct VolumeProfile: Indicator {
 
     /// `window` ≥ 1, `bucketSize` > 0, `valueAreaShare` in 0...1.
     public init(window: Int = 100, bucketSize: Double, valueAreaShare: Double = 0.7) {
-        precondition(window >= 1 && bucketSize > 0 && (0...1).contains(valueAreaShare), "invalid volume profile settings")
+        precondition(Self.areValid(window: window, bucketSize: bucketSize, share: valueAreaShare), "invalid volume profile settings")
         self.window = window
         self.bucketSize = bucketSize
         self.valueAreaShare = valueAreaShare
         // Every volume slot past the occupied buckets (and the padding before them) holds the
         // sentinel −1: less than any volume, so the value area never grows into it.
         storage = Array(repeating: Layout.absent, count: Layout(window: window).count)
+    }
+
+    private static func areValid(window: Int, bucketSize: Double, share: Double) -> Bool {
+        window >= 1 && window < 1 << 40 && bucketSize > 0 && bucketSize.isFinite && (0...1).contains(share)
+    }
+
+    /// Restores a snapshot, refusing one whose buffer does not fit its settings or whose
+    /// counts point outside it: updates reach the buffer by pointer, so a damaged snapshot must
+    /// fail here rather than write out of bounds later.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        window = try container.decode(Int.self, forKey: .window)
+        bucketSize = try container.decode(Double.self, forKey: .bucketSize)
+        valueAreaShare = try container.decode(Double.self, forKey: .valueAreaShare)
+        storage = try container.decode([Double].self, forKey: .storage)
+        tally = try container.decode(Tally.self, forKey: .tally)
+        value = try container.decodeIfPresent(VolumeProfileValue.self, forKey: .value)
+        guard Self.areValid(window: window, bucketSize: bucketSize, share: valueAreaShare) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .window, in: container,
+                debugDescription: "invalid volume profile settings: window \(window), bucket size \(bucketSize), value area share \(valueAreaShare)")
+        }
+        let layout = Layout(window: window)
+        guard storage.count == layout.count else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .storage, in: container,
+                debugDescription: "volume profile buffer holds \(storage.count) values, its settings lay out \(layout.count)")
+        }
+        guard (0..<window).contains(tally.next), (0...window).contains(tally.bars), (0...window).contains(tally.occupied),
+            (0..<Swift.max(tally.occupied, 1)).contains(tally.pointOfControl), tally.total.isFinite
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tally, in: container, debugDescription: "volume profile counts do not fit the buffer: \(tally)")
+        }
     }
 
     @discardableResult

@@ -138,6 +138,44 @@ struct DefinedIndicatorTests {
         try expectRestoreContinues(OBV(), over: series, split: 137)
         try expectRestoreContinues(Correlation(), over: series.map { Correlation.Pair($0.high, $0.close) }, split: 137)
     }
+
+    /// The volume profile and support/resistance reach their buffers by pointer, so a snapshot
+    /// that does not fit its settings is refused when decoded, with what is wrong.
+    @Test("a damaged volume profile or support/resistance snapshot is refused with its reason")
+    func damagedSnapshots() throws {
+        let series = bars(closes: randomWalk(count: 300), range: 1.5)
+        var profile = VolumeProfile(window: 50, bucketSize: 0.5)
+        var levels = SupportResistance()
+        for bar in series {
+            profile.update(bar)
+            levels.update(bar)
+        }
+        try expectRefused(profile, "volume profile buffer holds") { $0["storage"] = Array(($0["storage"] as! [Any]).dropLast()) }
+        try expectRefused(profile, "volume profile counts do not fit") { $0["tally"] = ["next": 50, "bars": 50, "occupied": 3, "pointOfControl": 0, "total": 1.0] }
+        try expectRefused(profile, "invalid volume profile settings") { $0["bucketSize"] = 0 }
+        try expectRefused(levels, "support/resistance buffer holds") { $0["storage"] = Array(($0["storage"] as! [Any]).dropLast()) }
+        try expectRefused(levels, "support/resistance counts do not fit") { $0["tally"] = damaged($0["tally"], "swingCount", 100_000) }
+        try expectRefused(levels, "support/resistance counts do not fit") { $0["tally"] = damaged($0["tally"], "levelCount", 0) }
+        try expectRefused(levels, "invalid support/resistance settings") { $0["strength"] = 0 }
+    }
+
+    private func damaged(_ tally: Any?, _ key: String, _ value: Int) -> [String: Any] {
+        var tally = tally as! [String: Any]
+        tally[key] = value
+        return tally
+    }
+
+    private func expectRefused<I: Indicator>(_ indicator: I, _ reason: String, damage: (inout [String: Any]) -> Void) throws {
+        var snapshot = try JSONSerialization.jsonObject(with: JSONEncoder().encode(indicator)) as! [String: Any]
+        damage(&snapshot)
+        let data = try JSONSerialization.data(withJSONObject: snapshot)
+        let error = #expect(throws: DecodingError.self) { try JSONDecoder().decode(I.self, from: data) }
+        guard case .dataCorrupted(let context) = error else {
+            Issue.record("expected a data-corrupted error, got \(String(describing: error))")
+            return
+        }
+        #expect(context.debugDescription.contains(reason), "\(context.debugDescription)")
+    }
 }
 
 /// The window extremes behind the stochastic (and Ichimoku) against a brute-force scan, on
