@@ -3,6 +3,9 @@
 1,000,000-bar series, and prints both and their ratio per indicator.
 
     python scripts/indicators/bench_talib.py [--bars 1000000] [--keel .build/release/keel]
+
+`--keep-csv FILE` also keeps the series as an OHLCV CSV, so that `keel bench indicators --csv FILE`
+can time Keel alone on it again.
 """
 
 import argparse
@@ -64,28 +67,38 @@ def keel_timings(keel, path, runs):
     return {row["indicator"]: row for row in rows}
 
 
+def write_csv(handle, o, h, l, c, v):
+    handle.write("timestamp,open,high,low,close,volume\n")
+    for index in range(len(c)):
+        handle.write(f"{index * 60_000},{o[index]:.2f},{h[index]:.2f},{l[index]:.2f},{c[index]:.2f},{v[index]:.4f}\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bars", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keel", default=os.path.join(ROOT, ".build/release/keel"))
     parser.add_argument("--talib-only", action="store_true")
+    parser.add_argument("--keep-csv", metavar="FILE", help="write the series to FILE and keep it")
     args = parser.parse_args()
     talib = require_talib()
 
     o, h, l, c, v = series(args.bars)
     ta = talib_timings(talib, o, h, l, c, v, args.runs)
     keel = {}
+    if args.keep_csv:
+        with open(args.keep_csv, "w") as handle:
+            write_csv(handle, o, h, l, c, v)
     if not args.talib_only:
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
-            handle.write("timestamp,open,high,low,close,volume\n")
-            for index in range(args.bars):
-                handle.write(f"{index * 60_000},{o[index]:.2f},{h[index]:.2f},{l[index]:.2f},{c[index]:.2f},{v[index]:.4f}\n")
-            path = handle.name
-        try:
-            keel = keel_timings(args.keel, path, args.runs)
-        finally:
-            os.unlink(path)
+        if args.keep_csv:
+            keel = keel_timings(args.keel, args.keep_csv, args.runs)
+        else:
+            with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
+                write_csv(handle, o, h, l, c, v)
+            try:
+                keel = keel_timings(args.keel, handle.name, args.runs)
+            finally:
+                os.unlink(handle.name)
 
     print(f"{args.bars} bars, best of {args.runs}; TA-Lib {talib.__version__}")
     print(f"{'indicator':<20} {'TA-Lib ms':>10} {'Keel ms':>10} {'Keel/TA-Lib':>12} {'Keel ns/bar':>12}")
