@@ -34,7 +34,8 @@ public struct VolumeProfile: Indicator {
     private var tally = Tally()
     public private(set) var value: VolumeProfileValue?
 
-    /// `window` ≥ 1, `bucketSize` > 0, `valueAreaShare` in 0...1.
+    /// `window` ≥ 1 (and below 2⁴⁰, so the layout's offsets cannot overflow), `bucketSize` > 0,
+    /// `valueAreaShare` in 0...1.
     public init(window: Int = 100, bucketSize: Double, valueAreaShare: Double = 0.7) {
         precondition(Self.areValid(window: window, bucketSize: bucketSize, share: valueAreaShare), "invalid volume profile settings")
         self.window = window
@@ -76,6 +77,14 @@ public struct VolumeProfile: Indicator {
         else {
             throw DecodingError.dataCorruptedError(
                 forKey: .tally, in: container, debugDescription: "volume profile counts do not fit the buffer: \(tally)")
+        }
+        // The value area walks until both sides reach a sentinel, so every slot around the
+        // occupied volumes must hold one.
+        let volumes = layout.volumes
+        let padding = storage[(volumes - Layout.padding)..<volumes] + storage[(volumes + tally.occupied)...]
+        guard padding.allSatisfy({ $0 == Layout.absent }) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .storage, in: container, debugDescription: "volume profile buffer lacks its sentinels past the occupied buckets")
         }
     }
 

@@ -153,6 +153,11 @@ struct DefinedIndicatorTests {
         try expectRefused(profile, "volume profile buffer holds") { $0["storage"] = Array(($0["storage"] as! [Any]).dropLast()) }
         try expectRefused(profile, "volume profile counts do not fit") { $0["tally"] = ["next": 50, "bars": 50, "occupied": 3, "pointOfControl": 0, "total": 1.0] }
         try expectRefused(profile, "invalid volume profile settings") { $0["bucketSize"] = 0 }
+        try expectRefused(profile, "lacks its sentinels") {
+            var storage = $0["storage"] as! [Any]
+            storage[storage.count - 1] = 5.0
+            $0["storage"] = storage
+        }
         try expectRefused(levels, "support/resistance buffer holds") { $0["storage"] = Array(($0["storage"] as! [Any]).dropLast()) }
         try expectRefused(levels, "support/resistance counts do not fit") { $0["tally"] = damaged($0["tally"], "swingCount", 100_000) }
         try expectRefused(levels, "support/resistance counts do not fit") { $0["tally"] = damaged($0["tally"], "levelCount", 0) }
