@@ -8,8 +8,20 @@ func forEachFour(
     let end = SIMD4(repeating: Int64(count))
     var positions = SIMD4<Int64>(0, 1, 2, 3), start = 0
     while start < count {
-        body(UnsafeRawPointer(values + start).loadUnaligned(as: SIMD4<Double>.self), positions .< end)
+        body(loadFour(values + start), positions .< end)
         positions &+= 4
         start &+= 4
     }
+}
+
+/// The four values from `values` on, read in one (unaligned) load.
+@inline(__always)
+func loadFour(_ values: UnsafePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(values).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+/// Writes `chunk` to the four slots from `values` on, in one (unaligned) store.
+@inline(__always)
+func storeFour(_ chunk: SIMD4<Double>, to values: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(values).storeBytes(of: chunk, as: SIMD4<Double>.self)
 }

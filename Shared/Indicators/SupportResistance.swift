@@ -274,7 +274,7 @@ extension SupportResistance {
             let older = SIMD4(repeating: Int64(span - 1)), middle = SIMD4(repeating: Int64(strength))
             var lanes = SIMD4<Int64>(0, 1, 2, 3), failed = SIMD4<Int64>.zero, start = 0
             while start < span - 1 {
-                let chunk = UnsafeRawPointer(prices + start).loadUnaligned(as: SIMD4<Double>.self)
+                let chunk = loadFour(prices + start)
                 failed |= SIMD4.zero.replacing(with: 1, where: .!beyond(candidate, chunk) .& (lanes .< older) .& (lanes .!= middle))
                 lanes &+= 4
                 start &+= 4
@@ -306,22 +306,19 @@ extension SupportResistance {
 
         /// Moves the swings from `index` on (of `count`) one place up, four at a time from the
         /// top: the lowest four are read first and written last, as the chunks above them may
-        /// overlap them. Reads up to three slots past the swings and writes up to four (the
-        /// padding).
+        /// overlap them. Reads and writes up to five slots past the last swing, which the
+        /// padding holds (`count` is below the capacity).
         @inline(__always)
         private func shiftSwingsUp(from index: Int, count: Int) {
-            let planes = (swingPrices, swingTimes, swingSums)
-            let lowest = (load(planes.0 + index), load(planes.1 + index), load(planes.2 + index))
+            let lowest = (loadFour(swingPrices + index), loadFour(swingTimes + index), loadFour(swingSums + index))
             var start = count &- 4
             while start > index {
-                store(load(planes.0 + start), planes.0 + (start &+ 1))
-                store(load(planes.1 + start), planes.1 + (start &+ 1))
-                store(load(planes.2 + start), planes.2 + (start &+ 1))
+                copyFour(from: start, to: start &+ 1)
                 start &-= 4
             }
-            store(lowest.0, planes.0 + (index &+ 1))
-            store(lowest.1, planes.1 + (index &+ 1))
-            store(lowest.2, planes.2 + (index &+ 1))
+            storeFour(lowest.0, to: swingPrices + (index &+ 1))
+            storeFour(lowest.1, to: swingTimes + (index &+ 1))
+            storeFour(lowest.2, to: swingSums + (index &+ 1))
         }
 
         /// Moves the swings after `index` (of `count`) one place down, onto it, four at a time
@@ -330,21 +327,17 @@ extension SupportResistance {
         private func shiftSwingsDown(onto index: Int, count: Int) {
             var start = index
             while start < count &- 1 {
-                store(load(swingPrices + (start &+ 1)), swingPrices + start)
-                store(load(swingTimes + (start &+ 1)), swingTimes + start)
-                store(load(swingSums + (start &+ 1)), swingSums + start)
+                copyFour(from: start &+ 1, to: start)
                 start &+= 4
             }
         }
 
+        /// Copies four swings' slots, in every swing plane, from `source` to `target`.
         @inline(__always)
-        private func load(_ values: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
-            UnsafeRawPointer(values).loadUnaligned(as: SIMD4<Double>.self)
-        }
-
-        @inline(__always)
-        private func store(_ chunk: SIMD4<Double>, _ values: UnsafeMutablePointer<Double>) {
-            UnsafeMutableRawPointer(values).storeBytes(of: chunk, as: SIMD4<Double>.self)
+        private func copyFour(from source: Int, to target: Int) {
+            storeFour(loadFour(swingPrices + source), to: swingPrices + target)
+            storeFour(loadFour(swingTimes + source), to: swingTimes + target)
+            storeFour(loadFour(swingSums + source), to: swingSums + target)
         }
 
         /// Inserts `swing` after every swing of a lower or equal price.
